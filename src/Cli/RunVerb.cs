@@ -1,0 +1,50 @@
+using System;
+using CommandLine;
+
+namespace Mapt.Cli;
+
+[Verb("run", HelpText = "Run the MAP-T CE daemon on the WAN interface (foreground unless --daemon).")]
+internal sealed class RunOptions
+{
+    [Option("wan", MetaValue = "IFNAME", HelpText = "WAN interface.")]
+    public string? Wan { get; set; }
+
+    [Option("map-dev", MetaValue = "IFNAME", HelpText = "MAP-T translator device name.")]
+    public string? MapDev { get; set; }
+
+    [Option("flash-dir", MetaValue = "DIR", HelpText = "Persistent directory: logs, DUID, journal.")]
+    public string? FlashDir { get; set; }
+
+    [Option("run-dir", MetaValue = "DIR", HelpText = "Runtime directory: state file, pid file.")]
+    public string? RunDir { get; set; }
+
+    [Option("translator", MetaValue = "nat46|none|tun", HelpText = "Who translates: the nat46 module, someone else's device, or mapt's own TUN translator.")]
+    public string? Translator { get; set; }
+
+    [Option("nat46-control", MetaValue = "PATH", HelpText = "nat46 control file (default /proc/net/nat46/control).")]
+    public string? Nat46Control { get; set; }
+
+    [Option("config", MetaValue = "FILE", HelpText = "Configuration file (key = value).")]
+    public string? Config { get; set; }
+
+    [Option("foreground", HelpText = "Stay in the foreground (the default).")]
+    public bool Foreground { get; set; }
+
+    [Option("daemon", HelpText = "Detach from the terminal.")]
+    public bool Daemon { get; set; }
+
+    [Option("pidfile", MetaValue = "FILE", HelpText = "With --daemon: write the pid here.")]
+    public string? PidFile { get; set; }
+
+    [Option("log-level", MetaValue = "trace|debug|info|warn|error", HelpText = "Console log level (default info).")]
+    public string? LogLevel { get; set; }
+}
+
+internal static class RunVerb
+{
+    public static int Execute(RunOptions options)
+    {
+        Console.Error.WriteLine("mapt run: not available in this build yet");
+        return ExitCodes.Failure;
+    }
+}

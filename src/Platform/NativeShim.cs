@@ -1,0 +1,24 @@
+using System.Runtime.InteropServices;
+
+namespace Mapt.Platform;
+
+/// <summary>
+/// The C shim linked into the binary (native-shim/). In the AOT binary these are direct calls
+/// into the static archive; JIT-hosted tests load libmaptshim.so instead.
+/// </summary>
+internal static partial class NativeShim
+{
+    private const string Library = "libmaptshim";
+
+    /// <summary>Installs the fatal-signal handler (chaining to the runtime's). 0 on success.</summary>
+    [LibraryImport(Library, EntryPoint = "mapt_crash_install")]
+    public static partial int CrashInstall();
+
+    /// <summary>Where the handler writes its last line; fd -1 for stderr only.</summary>
+    [LibraryImport(Library, EntryPoint = "mapt_crash_set_target", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial void CrashSetTarget(int fd, string bootId);
+
+    /// <summary>Test hook: 1 SIGSEGV (null store), 2 abort(), other SIGBUS.</summary>
+    [LibraryImport(Library, EntryPoint = "mapt_crash_test")]
+    public static partial void CrashTest(int kind);
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs, from Debian's packages, everything mapt's build and test suite need on a fresh
+# Debian 12 machine. Idempotent: a second run installs nothing and takes a second.
+set -euo pipefail
+
+packages=(
+  # cross link and emulation for linux-arm64
+  clang lld llvm binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+  qemu-user file
+  # the glibc-2.31 sysroot is fetched with apt-get too (toolchain/sysroot.sh)
+  dpkg-dev
+  # the real peers the tests run against
+  iproute2 iptables conntrack kea-dhcp6-server tshark tayga iperf3 procps util-linux
+  # benchmarks
+  time
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "toolchain: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get -o DPkg::Lock::Timeout=600 update -qq
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
