@@ -39,6 +39,7 @@ internal static class CliApp
     [DynamicDependency(OptionMembers, typeof(TeardownOptions))]
     [DynamicDependency(OptionMembers, typeof(LogOptions))]
     [DynamicDependency(OptionMembers, typeof(RuleOptions))]
+    [DynamicDependency(OptionMembers, typeof(VerbOptions))]
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Options types are rooted above.")]
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Options types are rooted above.")]
     public static int Run(string[] args)
@@ -66,6 +67,12 @@ internal static class CliApp
             return ReportErrors(notParsed, args);
 
         object options = ((Parsed<object>)result).Value;
+        string? misuse = FindMisuse(options, args);
+        if (misuse is not null)
+        {
+            Console.Error.WriteLine($"mapt {VerbName(options.GetType())}: {misuse}");
+            return ExitCodes.Usage;
+        }
         if (Environment.GetEnvironmentVariable(EchoVariable) == "1")
             return Echo(options);
         try
@@ -159,6 +166,36 @@ internal static class CliApp
         return ExitCodes.Usage;
     }
 
+    /// <summary>
+    /// What CommandLineParser lets through: stray words, and a valued flag with its value
+    /// missing ("--boot" last, or followed by another flag).
+    /// </summary>
+    private static string? FindMisuse(object options, string[] args)
+    {
+        if (options is VerbOptions { Stray: var stray })
+            foreach (string word in stray)
+                return $"unexpected argument '{word}'; every value follows its flag (see 'mapt {VerbName(options.GetType())} --help')";
+        for (int i = 1; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || args[i].Contains('='))
+                continue;
+            PropertyInfo? property = FindProperty(options.GetType(), args[i].Substring(2));
+            if (property is null || property.PropertyType == typeof(bool))
+                continue;
+            if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                return $"{args[i]} needs a value{Accepted(options.GetType(), args[i].Substring(2))}";
+        }
+        return null;
+    }
+
+    private static PropertyInfo? FindProperty(Type type, string name)
+    {
+        foreach (PropertyInfo property in PropertiesOf(type))
+            if (property.GetCustomAttribute<OptionAttribute>()?.LongName == name)
+                return property;
+        return null;
+    }
+
     private static string Dashed(string name) => name.StartsWith('-') ? name : "--" + name;
 
     /// <summary>The raw text given for a flag, for the error message (--flag V or --flag=V).</summary>
@@ -182,16 +219,8 @@ internal static class CliApp
         return option is null || string.IsNullOrEmpty(option.MetaValue) ? "" : $" (expected {option.MetaValue})";
     }
 
-    private static OptionAttribute? FindOption(Type type, string name)
-    {
-        foreach (PropertyInfo property in PropertiesOf(type))
-        {
-            OptionAttribute? option = property.GetCustomAttribute<OptionAttribute>();
-            if (option is not null && option.LongName == name)
-                return option;
-        }
-        return null;
-    }
+    private static OptionAttribute? FindOption(Type type, string name) =>
+        FindProperty(type, name)?.GetCustomAttribute<OptionAttribute>();
 
     private static string VerbName(Type type) => type.GetCustomAttribute<VerbAttribute>()?.Name ?? type.Name;
 

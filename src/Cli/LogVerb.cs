@@ -4,7 +4,7 @@ using CommandLine;
 namespace Mapt.Cli;
 
 [Verb("log", HelpText = "Read the log ring on flash (works without a running daemon).")]
-internal sealed class LogOptions
+internal sealed class LogOptions : VerbOptions
 {
     [Option("flash-dir", MetaValue = "DIR", HelpText = "The flash log directory.")]
     public string? FlashDir { get; set; }

@@ -4,7 +4,7 @@ using CommandLine;
 namespace Mapt.Cli;
 
 [Verb("probe", HelpText = "One DHCPv6 exchange on an interface: print the lease, every S46 option and the computed mapping.")]
-internal sealed class ProbeOptions
+internal sealed class ProbeOptions : VerbOptions
 {
     [Option("iface", Required = true, MetaValue = "IFNAME", HelpText = "Interface to solicit on.")]
     public string? Iface { get; set; }

@@ -7,7 +7,7 @@ namespace Mapt.Cli;
 /// The MAP rule flags shared by <c>calc</c> and <c>plan</c>: one rule given field by field, or
 /// any number of rules given whole with <c>--rule</c>.
 /// </summary>
-internal class RuleOptions
+internal class RuleOptions : VerbOptions
 {
     [Option("rule-ipv6", MetaValue = "IPV6/N", HelpText = "Rule IPv6 prefix (RFC 7597 5).")]
     public string? RuleIpv6 { get; set; }
@@ -30,8 +30,8 @@ internal class RuleOptions
     [Option("fmr", HelpText = "The rule given by the flags above is also a Forwarding Mapping Rule.")]
     public bool Fmr { get; set; }
 
-    [Option("rule", MetaValue = "IPV6/N,IPV4/R,EA[,offset=A][,psid-len=K][,psid=P][,fmr]",
-        HelpText = "A whole MAP rule; repeat for several rules (the BMR is chosen by longest match).")]
+    [Option("rule", MetaValue = "RULE",
+        HelpText = "A whole MAP rule, IPV6/N,IPV4/R,EA[,offset=A][,psid-len=K][,psid=P][,fmr]; repeat for several rules (the BMR is chosen by longest match).")]
     public IEnumerable<string> Rules { get; set; } = new List<string>();
 
     [Option("prefix", MetaValue = "IPV6/LEN", HelpText = "The End-user (delegated) IPv6 prefix.")]

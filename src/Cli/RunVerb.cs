@@ -4,7 +4,7 @@ using CommandLine;
 namespace Mapt.Cli;
 
 [Verb("run", HelpText = "Run the MAP-T CE daemon on the WAN interface (foreground unless --daemon).")]
-internal sealed class RunOptions
+internal sealed class RunOptions : VerbOptions
 {
     [Option("wan", MetaValue = "IFNAME", HelpText = "WAN interface.")]
     public string? Wan { get; set; }

@@ -4,7 +4,7 @@ using CommandLine;
 namespace Mapt.Cli;
 
 [Verb("status", HelpText = "The TR-181 Device.MAP. view of the running daemon.")]
-internal sealed class StatusOptions
+internal sealed class StatusOptions : VerbOptions
 {
     [Option("run-dir", MetaValue = "DIR", HelpText = "The daemon's runtime directory.")]
     public string? RunDir { get; set; }

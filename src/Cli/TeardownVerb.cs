@@ -4,7 +4,7 @@ using CommandLine;
 namespace Mapt.Cli;
 
 [Verb("teardown", HelpText = "Undo everything the journal on flash says mapt applied (init scripts' stop action).")]
-internal sealed class TeardownOptions
+internal sealed class TeardownOptions : VerbOptions
 {
     [Option("flash-dir", MetaValue = "DIR", HelpText = "Where the journal is kept.")]
     public string? FlashDir { get; set; }

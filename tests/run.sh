@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every test suite against the binaries ./build.sh published, and ends with one line
+# "N passed, N failed" for all suites together. Extra arguments go to dotnet test
+# (e.g. --filter FullyQualifiedName~Map).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+dotnet test tests/mapt.Tests.csproj -c Release -nologo -v:q \
+  --logger "trx;LogFileName=$results/mapt.trx" --logger "console;verbosity=normal" "$@" 2>&1 | tee "$results/console.txt"
+rc=${PIPESTATUS[0]}
+counts=$(sed -n 's/.*<Counters total="\([0-9]*\)" executed="[0-9]*" passed="\([0-9]*\)" failed="\([0-9]*\)".*/\2 \3/p' "$results/mapt.trx" 2>/dev/null | head -1)
+passed=${counts% *}; failed=${counts#* }
+if [ -z "$counts" ]; then passed=0; failed=1; echo "tests/run.sh: no test results were written" >&2; fi
+[ "$rc" != 0 ] && [ "$failed" = 0 ] && failed=1
+echo "${passed} passed, ${failed} failed"
+[ "$rc" = 0 ] && [ "$failed" = 0 ]
