@@ -12,7 +12,7 @@ packages=(
   # the real peers the tests run against
   iproute2 iptables conntrack kea-dhcp6-server tshark tayga iperf3 procps util-linux
   # benchmarks
-  time
+  time bc
 )
 
 missing=()
