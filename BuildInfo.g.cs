@@ -3,5 +3,5 @@ namespace Mapt;
 internal static class BuildInfo
 {
     public const string Version = "0.1.0";
-    public const string Commit = "1c0c012724a5";
+    public const string Commit = "17c36a0577ac";
 }
