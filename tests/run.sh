@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
-dotnet test tests/mapt.Tests.csproj -c Release -nologo -v:q \
+dotnet test tests/mapt.Tests.csproj -c Release -nologo -v:q --filter "TestCategory!=Bench" \
   --logger "trx;LogFileName=$results/mapt.trx" --logger "console;verbosity=normal" "$@" 2>&1 | tee "$results/console.txt"
 rc=${PIPESTATUS[0]}
 counts=$(sed -n 's/.*<Counters total="\([0-9]*\)" executed="[0-9]*" passed="\([0-9]*\)" failed="\([0-9]*\)".*/\2 \3/p' "$results/mapt.trx" 2>/dev/null | head -1)
