@@ -1,0 +1,191 @@
+using System;
+using System.Text;
+using Tmds.Linux;
+
+namespace Mapt.Platform;
+
+/// <summary>
+/// Files that must be whole after a power cut (the journal, the state file): written to a
+/// temporary name, fsync'ed, renamed over the old one, then the directory fsync'ed so the
+/// rename itself is on flash. A reader sees the old or the new content, never a mix.
+/// </summary>
+public static class AtomicFile
+{
+    /// <summary>Replaces <paramref name="path"/> with <paramref name="text"/>; throws <see cref="PlatformException"/> naming the step that failed.</summary>
+    public static unsafe void Write(string path, string text, bool durable = true)
+    {
+        byte[] data = Encoding.UTF8.GetBytes(text);
+        string temp = path + ".tmp";
+        int fd = Open(temp, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_TRUNC, 0x1a4 /* 0644 */);
+        try
+        {
+            fixed (byte* p = data)
+            {
+                int done = 0;
+                while (done < data.Length)
+                {
+                    long n = LibC.write(fd, p + done, data.Length - done);
+                    if (n < 0)
+                    {
+                        int errno = Errno.Last;
+                        if (errno == Errno.EINTR)
+                            continue;
+                        throw new PlatformException("write " + temp, errno);
+                    }
+                    done += (int)n;
+                }
+            }
+            if (durable && LibC.fsync(fd) != 0)
+                throw new PlatformException("fsync " + temp, Errno.Last);
+        }
+        finally
+        {
+            LibC.close(fd);
+        }
+        Rename(temp, path);
+        if (durable)
+            SyncDirectory(DirectoryOf(path));
+    }
+
+    /// <summary>The whole file, or null when it does not exist.</summary>
+    public static unsafe string? Read(string path)
+    {
+        int fd = TryOpen(path, LibC.O_RDONLY, 0);
+        if (fd < 0)
+        {
+            int errno = Errno.Last;
+            if (errno == Errno.ENOENT)
+                return null;
+            throw new PlatformException("open " + path, errno);
+        }
+        try
+        {
+            var bytes = new byte[4096];
+            int length = 0;
+            while (true)
+            {
+                if (length == bytes.Length)
+                    Array.Resize(ref bytes, bytes.Length * 2);
+                long n;
+                fixed (byte* p = bytes)
+                    n = LibC.read(fd, p + length, bytes.Length - length);
+                if (n < 0)
+                {
+                    int errno = Errno.Last;
+                    if (errno == Errno.EINTR)
+                        continue;
+                    throw new PlatformException("read " + path, errno);
+                }
+                if (n == 0)
+                    break;
+                length += (int)n;
+            }
+            return Encoding.UTF8.GetString(bytes, 0, length);
+        }
+        finally
+        {
+            LibC.close(fd);
+        }
+    }
+
+    /// <summary>Removes <paramref name="path"/> durably; a file already gone is fine.</summary>
+    public static unsafe void Delete(string path, bool durable = true)
+    {
+        byte[] p = Zero(path);
+        fixed (byte* pp = p)
+        {
+            if (LibC.unlink(pp) != 0)
+            {
+                int errno = Errno.Last;
+                if (errno == Errno.ENOENT)
+                    return;
+                throw new PlatformException("unlink " + path, errno);
+            }
+        }
+        if (durable)
+            SyncDirectory(DirectoryOf(path));
+    }
+
+    /// <summary>Creates <paramref name="path"/> and its parents (0755) if missing.</summary>
+    public static unsafe void EnsureDirectory(string path)
+    {
+        if (path.Length == 0)
+            return;
+        int slash = path.LastIndexOf('/');
+        if (slash > 0)
+            EnsureDirectory(path.Substring(0, slash));
+        byte[] p = Zero(path);
+        fixed (byte* pp = p)
+            if (LibC.mkdir(pp, 0x1ed) != 0 && Errno.Last != Errno.EEXIST)
+                throw new PlatformException("mkdir " + path, Errno.Last);
+    }
+
+    private static string DirectoryOf(string path)
+    {
+        int slash = path.LastIndexOf('/');
+        return slash < 0 ? "." : slash == 0 ? "/" : path.Substring(0, slash);
+    }
+
+    private static void SyncDirectory(string directory)
+    {
+        int fd = Open(directory, LibC.O_RDONLY | 0x10000 /* O_DIRECTORY */, 0);
+        try
+        {
+            if (LibC.fsync(fd) != 0)
+                throw new PlatformException("fsync " + directory, Errno.Last);
+        }
+        finally
+        {
+            LibC.close(fd);
+        }
+    }
+
+    // Tmds.LibC has no rename(2); File.Move with overwrite is that one call.
+    private static void Rename(string from, string to)
+    {
+        try
+        {
+            System.IO.File.Move(from, to, overwrite: true);
+        }
+        catch (System.IO.IOException e)
+        {
+            throw new PlatformException("rename " + from + " -> " + to + ": " + e.Message, e.HResult & 0xffff);
+        }
+    }
+
+    /// <summary>True when <paramref name="path"/> exists (any type); used for /proc/PID liveness.</summary>
+    public static unsafe bool Exists(string path)
+    {
+        byte[] p = Zero(path);
+        fixed (byte* pp = p)
+            return LibC.access(pp, 0 /* F_OK */) == 0;
+    }
+
+    private static int Open(string path, int flags, int mode)
+    {
+        int fd = TryOpen(path, flags, mode);
+        if (fd < 0)
+            throw new PlatformException("open " + path, Errno.Last);
+        return fd;
+    }
+
+    private static unsafe int TryOpen(string path, int flags, int mode)
+    {
+        byte[] p = Zero(path);
+        int fd;
+        fixed (byte* pp = p)
+        {
+            do
+                fd = LibC.open(pp, flags | LibC.O_CLOEXEC, (mode_t)mode);
+            while (fd < 0 && Errno.Last == Errno.EINTR);
+        }
+        return fd;
+    }
+
+    private static byte[] Zero(string s)
+    {
+        byte[] bytes = new byte[Encoding.UTF8.GetByteCount(s) + 1];
+        Encoding.UTF8.GetBytes(s, 0, s.Length, bytes, 0);
+        return bytes;
+    }
+}
