@@ -1,0 +1,45 @@
+using System.Collections.Generic;
+
+namespace Mapt.Wan;
+
+/// <summary>
+/// The daemon's settings: defaults, then the config file, then the command line. Documented
+/// in docs/notes/daemon.md (keys) and checked whole before anything touches the system.
+/// </summary>
+public sealed class WanConfig
+{
+    public string Wan { get; set; } = "";
+    public string MapDevice { get; set; } = "map-mapt";
+    public string FlashDir { get; set; } = "/var/lib/mapt";
+    public string RunDir { get; set; } = "/run/mapt";
+    public TranslatorKind Translator { get; set; } = TranslatorKind.Nat46;
+    public string Nat46Control { get; set; } = "/proc/net/nat46/control";
+    /// <summary>MAP device MTU; 0: WAN MTU - 20 (RFC 7599 section 5 adds 20 bytes per packet).</summary>
+    public int Mtu { get; set; }
+    /// <summary>TCP MSS clamp; 0: MTU - 40.</summary>
+    public int Mss { get; set; }
+    public string IptablesRestore { get; set; } = "iptables-restore";
+    public string Ip6tablesRestore { get; set; } = "ip6tables-restore";
+    /// <summary>Ask for S46_CONT_MAPE (94) / S46_CONT_LW (96) too. Off: request only what mapt configures (95).</summary>
+    public bool RequestMapE { get; set; }
+    public bool RequestLw4o6 { get; set; }
+    /// <summary>Static MAP-T (TR-181 Origin = Static): no DHCPv6 for MAP; rules as <c>--rule</c> texts.</summary>
+    public List<ConfigValue> StaticRules { get; } = new();
+    public ConfigValue? StaticPrefix { get; set; }
+    public ConfigValue? StaticDmr { get; set; }
+    public string LogLevel { get; set; } = "info";
+    /// <summary>Where the settings came from, for messages ("" when no file).</summary>
+    public string File { get; set; } = "";
+
+    public bool IsStatic => StaticRules.Count != 0;
+
+    public static string TranslatorName(TranslatorKind kind) => kind switch
+    {
+        TranslatorKind.None => "none",
+        TranslatorKind.Tun => "tun",
+        _ => "nat46",
+    };
+}
+
+/// <summary>A value with the line it came from, for errors found after parsing (a static rule the MAP code rejects).</summary>
+public sealed record ConfigValue(string Text, int Line);

@@ -1,0 +1,136 @@
+using System;
+using System.Globalization;
+
+namespace Mapt.Wan;
+
+
+/// <summary>
+/// The config file: one <c>key = value</c> per line, <c>#</c> starts a comment, blank lines
+/// ignored, keys as the run flags spell them. Anything else is an error naming the line: a
+/// gateway that half-understood its configuration is worse than one that refused to start.
+/// </summary>
+public static class WanConfigFile
+{
+    /// <summary>Applies <paramref name="text"/> over <paramref name="config"/>; throws <see cref="ConfigError"/>.</summary>
+    public static void Apply(WanConfig config, string text, string file)
+    {
+        config.File = file;
+        string[] lines = text.Split('\n');
+        var seen = new System.Collections.Generic.HashSet<string>();
+        for (int i = 0; i < lines.Length; i++)
+        {
+            int n = i + 1;
+            string line = lines[i].TrimEnd('\r');
+            int hash = line.IndexOf('#');
+            if (hash >= 0)
+                line = line.Substring(0, hash);
+            line = line.Trim();
+            if (line.Length == 0)
+                continue;
+            int eq = line.IndexOf('=');
+            if (eq < 0)
+                throw new ConfigError(file, n, $"'{line}' is not 'key = value'");
+            string key = line.Substring(0, eq).Trim();
+            string value = line.Substring(eq + 1).Trim();
+            if (key.Length == 0)
+                throw new ConfigError(file, n, "no key before '='");
+            if (value.Length == 0)
+                throw new ConfigError(file, n, $"{key}: no value after '='");
+            if (key != "static-rule" && !seen.Add(key))
+                throw new ConfigError(file, n, $"{key} is given twice");
+            Set(config, key, value, file, n);
+        }
+    }
+
+    /// <summary>One setting, from the file or a flag (line 0).</summary>
+    public static void Set(WanConfig config, string key, string value, string file, int line)
+    {
+        switch (key)
+        {
+            case "wan": config.Wan = Interface(key, value, file, line); break;
+            case "map-dev": config.MapDevice = Interface(key, value, file, line); break;
+            case "flash-dir": config.FlashDir = AbsolutePath(key, value, file, line); break;
+            case "run-dir": config.RunDir = AbsolutePath(key, value, file, line); break;
+            case "nat46-control": config.Nat46Control = AbsolutePath(key, value, file, line); break;
+            case "translator":
+                config.Translator = value switch
+                {
+                    "nat46" => TranslatorKind.Nat46,
+                    "none" => TranslatorKind.None,
+                    "tun" => TranslatorKind.Tun,
+                    _ => throw new ConfigError(file, line, $"translator: '{value}' is not nat46, none or tun"),
+                };
+                break;
+            case "mtu": config.Mtu = Number(key, value, 1280, 65535, file, line); break;
+            case "mss": config.Mss = Number(key, value, 536, 65495, file, line); break;
+            case "iptables-restore": config.IptablesRestore = Program(key, value, file, line); break;
+            case "ip6tables-restore": config.Ip6tablesRestore = Program(key, value, file, line); break;
+            case "request-map-e": config.RequestMapE = Bool(key, value, file, line); break;
+            case "request-lw4o6": config.RequestLw4o6 = Bool(key, value, file, line); break;
+            case "static-rule": config.StaticRules.Add(new ConfigValue(value, line)); break;
+            case "static-prefix": config.StaticPrefix = new ConfigValue(value, line); break;
+            case "static-dmr": config.StaticDmr = new ConfigValue(value, line); break;
+            case "log-level":
+                if (value is not ("trace" or "debug" or "info" or "warn" or "error"))
+                    throw new ConfigError(file, line, $"log-level: '{value}' is not trace, debug, info, warn or error");
+                config.LogLevel = value;
+                break;
+            default:
+                throw new ConfigError(file, line, $"unknown key '{key}' (keys: {Keys})");
+        }
+    }
+
+    public const string Keys = "wan, map-dev, flash-dir, run-dir, translator, nat46-control, mtu, mss, iptables-restore, ip6tables-restore, request-map-e, request-lw4o6, static-rule, static-prefix, static-dmr, log-level";
+
+    /// <summary>What must hold once file and flags are merged.</summary>
+    public static void Check(WanConfig config)
+    {
+        if (config.Wan.Length == 0)
+            throw new ConfigError(config.File, 0, "no WAN interface: give --wan IFNAME or 'wan = IFNAME'");
+        if (config.Wan == config.MapDevice)
+            throw new ConfigError(config.File, 0, $"the WAN interface and the MAP device are both '{config.Wan}'");
+        if (config.IsStatic != (config.StaticPrefix is not null) || config.IsStatic != (config.StaticDmr is not null))
+        {
+            int line = config.StaticRules.Count != 0 ? config.StaticRules[0].Line : config.StaticPrefix?.Line ?? config.StaticDmr?.Line ?? 0;
+            throw new ConfigError(config.File, line, "static MAP-T needs all of static-rule, static-prefix and static-dmr");
+        }
+        if (config.Translator == TranslatorKind.Tun)
+            throw new ConfigError(config.File, 0, "translator tun is not available in this build (use nat46 or none)");
+    }
+
+    // Linux IFNAMSIZ is 16 with the NUL: 15 characters, no '/', no whitespace, not "." or "..".
+    private static string Interface(string key, string value, string file, int line)
+    {
+        if (value.Length > 15 || value is "." or ".." || value.IndexOfAny(new[] { '/', ' ', '\t', ':' }) >= 0)
+            throw new ConfigError(file, line, $"{key}: '{value}' is not an interface name (at most 15 characters, no '/', ':' or spaces)");
+        return value;
+    }
+
+    private static string AbsolutePath(string key, string value, string file, int line)
+    {
+        if (!value.StartsWith('/'))
+            throw new ConfigError(file, line, $"{key}: '{value}' is not an absolute path");
+        return value.Length > 1 ? value.TrimEnd('/') : value;
+    }
+
+    private static string Program(string key, string value, string file, int line)
+    {
+        if (value.IndexOfAny(new[] { ' ', '\t' }) >= 0)
+            throw new ConfigError(file, line, $"{key}: '{value}' must be one program (a name on PATH or an absolute path), without arguments");
+        return value;
+    }
+
+    private static int Number(string key, string value, int min, int max, string file, int line)
+    {
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < min || n > max)
+            throw new ConfigError(file, line, $"{key}: '{value}' is not a number in {min}..{max}");
+        return n;
+    }
+
+    private static bool Bool(string key, string value, string file, int line) => value switch
+    {
+        "yes" or "true" or "1" or "on" => true,
+        "no" or "false" or "0" or "off" => false,
+        _ => throw new ConfigError(file, line, $"{key}: '{value}' is not yes or no"),
+    };
+}
