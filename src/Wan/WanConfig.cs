@@ -18,8 +18,8 @@ public sealed class WanConfig
     public int Mtu { get; set; }
     /// <summary>TCP MSS clamp; 0: MTU - 40.</summary>
     public int Mss { get; set; }
-    public string IptablesRestore { get; set; } = "iptables-restore";
-    public string Ip6tablesRestore { get; set; } = "ip6tables-restore";
+    /// <summary>Which iptables programs: "default" (iptables-restore ...), "legacy" or "nft".</summary>
+    public string Iptables { get; set; } = "default";
     /// <summary>Ask for S46_CONT_MAPE (94) / S46_CONT_LW (96) too. Off: request only what mapt configures (95).</summary>
     public bool RequestMapE { get; set; }
     public bool RequestLw4o6 { get; set; }

@@ -63,8 +63,11 @@ public static class WanConfigFile
                 break;
             case "mtu": config.Mtu = Number(key, value, 1280, 65535, file, line); break;
             case "mss": config.Mss = Number(key, value, 536, 65495, file, line); break;
-            case "iptables-restore": config.IptablesRestore = Program(key, value, file, line); break;
-            case "ip6tables-restore": config.Ip6tablesRestore = Program(key, value, file, line); break;
+            case "iptables":
+                if (value is not ("default" or "legacy" or "nft"))
+                    throw new ConfigError(file, line, $"iptables: '{value}' is not default, legacy or nft");
+                config.Iptables = value;
+                break;
             case "request-map-e": config.RequestMapE = Bool(key, value, file, line); break;
             case "request-lw4o6": config.RequestLw4o6 = Bool(key, value, file, line); break;
             case "static-rule": config.StaticRules.Add(new ConfigValue(value, line)); break;
@@ -80,7 +83,7 @@ public static class WanConfigFile
         }
     }
 
-    public const string Keys = "wan, map-dev, flash-dir, run-dir, translator, nat46-control, mtu, mss, iptables-restore, ip6tables-restore, request-map-e, request-lw4o6, static-rule, static-prefix, static-dmr, log-level";
+    public const string Keys = "wan, map-dev, flash-dir, run-dir, translator, nat46-control, mtu, mss, iptables, request-map-e, request-lw4o6, static-rule, static-prefix, static-dmr, log-level";
 
     /// <summary>What must hold once file and flags are merged.</summary>
     public static void Check(WanConfig config)
@@ -111,13 +114,6 @@ public static class WanConfigFile
         if (!value.StartsWith('/'))
             throw new ConfigError(file, line, $"{key}: '{value}' is not an absolute path");
         return value.Length > 1 ? value.TrimEnd('/') : value;
-    }
-
-    private static string Program(string key, string value, string file, int line)
-    {
-        if (value.IndexOfAny(new[] { ' ', '\t' }) >= 0)
-            throw new ConfigError(file, line, $"{key}: '{value}' must be one program (a name on PATH or an absolute path), without arguments");
-        return value;
     }
 
     private static int Number(string key, string value, int min, int max, string file, int line)

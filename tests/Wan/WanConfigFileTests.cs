@@ -20,8 +20,7 @@ public sealed class WanConfigFileTests
             nat46-control = /proc/net/nat46/control
             mtu = 1460
             mss = 1400
-            iptables-restore = /usr/sbin/iptables-legacy-restore
-            ip6tables-restore = ip6tables-nft-restore
+            iptables = legacy
             request-map-e = yes
             request-lw4o6 = no
             static-rule = 2001:db8::/40,192.0.2.0/24,16
@@ -37,12 +36,11 @@ public sealed class WanConfigFileTests
         Assert.AreEqual(TranslatorKind.None, c.Translator);
         Assert.AreEqual(1460, c.Mtu);
         Assert.AreEqual(1400, c.Mss);
-        Assert.AreEqual("/usr/sbin/iptables-legacy-restore", c.IptablesRestore);
-        Assert.AreEqual("ip6tables-nft-restore", c.Ip6tablesRestore);
+        Assert.AreEqual("legacy", c.Iptables);
         Assert.IsTrue(c.RequestMapE);
         Assert.IsFalse(c.RequestLw4o6);
         Assert.AreEqual(2, c.StaticRules.Count);
-        Assert.AreEqual(15, c.StaticRules[1].Line);
+        Assert.AreEqual(14, c.StaticRules[1].Line);
         Assert.AreEqual("2001:db8:12:3400::/56", c.StaticPrefix!.Text);
         Assert.AreEqual("debug", c.LogLevel);
         Assert.IsTrue(c.IsStatic);
@@ -59,7 +57,7 @@ public sealed class WanConfigFileTests
     [DataRow("wan = a\nwan = b", 2, "wan is given twice")]
     [DataRow("request-map-e = maybe", 1, "request-map-e: 'maybe' is not yes or no")]
     [DataRow("wan =", 1, "wan: no value after '='")]
-    [DataRow("iptables-restore = iptables-restore -w", 1, "without arguments")]
+    [DataRow("iptables = iptables-restore -w", 1, "iptables: 'iptables-restore -w' is not default, legacy or nft")]
     public void Apply_BadLine_NamesFileLineAndReason(string text, int line, string reason)
     {
         var e = Assert.ThrowsExactly<ConfigError>(() => WanConfigFile.Apply(new WanConfig(), text, "/etc/mapt.conf"));

@@ -1,0 +1,115 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using Mapt.Dhcpv6;
+using Mapt.Map;
+using Mapt.Net;
+using Mapt.Provisioning;
+using Mapt.Status;
+
+namespace Mapt.Wan;
+
+/// <summary>
+/// The MAP content the WAN side configures, whatever its origin: a DHCPv6 lease (option 95)
+/// or the static rule of the config file (TR-181 Origin = Static). <see cref="Key"/> is its
+/// canonical text: the state machine compares keys to tell a renewal from a change.
+/// </summary>
+public sealed class MapContent
+{
+    public MapContent(Ipv6Prefix endUserPrefix, IReadOnlyList<MapRule> rules, Dmr dmr, string origin)
+    {
+        EndUserPrefix = endUserPrefix;
+        Rules = rules;
+        Dmr = dmr;
+        Origin = origin;
+        var key = new StringBuilder();
+        key.Append(endUserPrefix.ToString());
+        foreach (MapRule r in rules)
+            key.Append(' ').Append(r.ToString());
+        key.Append(" dmr ").Append(dmr.ToString());
+        Key = key.ToString();
+    }
+
+    public Ipv6Prefix EndUserPrefix { get; }
+    public IReadOnlyList<MapRule> Rules { get; }
+    public Dmr Dmr { get; }
+    public string Origin { get; }
+    public string Key { get; }
+
+    /// <summary>The lease's MAP-T content, or null when the reply carried no option 95.</summary>
+    public static MapContent? FromLease(Lease lease)
+    {
+        if (lease.Mapt is null || lease.Prefixes.Length == 0)
+            return null;
+        return new MapContent(lease.EndUserPrefix, lease.Mapt.Rules.Rules, lease.Mapt.Dmr, "DHCPv6");
+    }
+
+    /// <summary>BMR by longest match (RFC 7597 section 5.1), then the CE's address, PSID and port set.</summary>
+    public bool TryCompute(out MapResult result, out string error)
+    {
+        result = default;
+        var set = new MapRuleSet(Rules, Dmr);
+        if (!set.TrySelectBasicMappingRule(EndUserPrefix, out MapRule? bmr, out MapError e))
+        {
+            error = "no Basic Mapping Rule for " + EndUserPrefix + ": " + MapErrors.Describe(e);
+            return false;
+        }
+        if (!MapResult.TryCompute(bmr!, EndUserPrefix, out result, out e))
+        {
+            error = "BMR " + bmr + " with " + EndUserPrefix + ": " + MapErrors.Describe(e);
+            return false;
+        }
+        error = "";
+        return true;
+    }
+
+    /// <summary>What Provisioning builds its plan from.</summary>
+    public PlanInput ToPlanInput(MapResult r)
+    {
+        var spans = new List<PortSpan>();
+        if (r.PortSet.IsRestricted)
+            foreach (PortRange range in r.PortSet)
+                spans.Add(new PortSpan(range.First, range.Last));
+        var fmrs = new List<Nat46Rule>();
+        foreach (MapRule rule in Rules)
+            if (rule.IsFmr)
+                fmrs.Add(Nat46Of(rule));
+        return new PlanInput(r.Ipv4Address.ToString(), spans, r.MapIpv6Address.ToString(), Nat46Of(r.Rule),
+            Dmr.Prefix.Address.ToString(), Dmr.Prefix.Length, fmrs);
+    }
+
+    private static Nat46Rule Nat46Of(MapRule rule) => new(
+        rule.RuleIpv4Prefix.Address.ToString(), rule.RuleIpv4Prefix.Length,
+        rule.RuleIpv6Prefix.Address.ToString(), rule.RuleIpv6Prefix.Length,
+        rule.EaBitsLength, rule.PsidOffset, rule.PsidLength);
+
+    /// <summary>The Rule.{i}. rows of the TR-181 view.</summary>
+    public void FillStatus(StatusSnapshot s)
+    {
+        s.EndUserPrefix = EndUserPrefix.ToString();
+        s.Dmr = Dmr.ToString();
+        s.Rules.Clear();
+        foreach (MapRule r in Rules)
+            s.Rules.Add(new StatusRule(Origin, r.RuleIpv6Prefix.ToString(), r.RuleIpv4Prefix.ToString(), r.EaBitsLength, r.IsFmr,
+                r.PsidOffset, r.PsidLength, r.HasPortParameters ? r.PortParameters.PsidWire : 0));
+    }
+
+    public static string PortSetText(MapResult r)
+    {
+        if (!r.PortSet.IsRestricted)
+            return "all ports (1:1)";
+        var text = new StringBuilder();
+        int n = 0;
+        foreach (PortRange range in r.PortSet)
+        {
+            if (n < 2 || n == r.PortSet.RangeCount - 1)
+                text.Append(n == 0 ? "" : " ").Append(range.First.ToString(CultureInfo.InvariantCulture)).Append('-').Append(range.Last.ToString(CultureInfo.InvariantCulture));
+            else if (n == 2)
+                text.Append(" ...");
+            n++;
+        }
+        text.Append(" (").Append(r.PortSet.RangeCount.ToString(CultureInfo.InvariantCulture)).Append(" ranges, ")
+            .Append(r.PortSet.PortCount.ToString(CultureInfo.InvariantCulture)).Append(" ports)");
+        return text.ToString();
+    }
+}
