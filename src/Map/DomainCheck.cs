@@ -55,10 +55,8 @@ public static class DomainCheck
                     report.CesWithoutPorts++;
                     continue;
                 }
-                int ranges = set.RangeCount;
-                for (int r = 0; r < ranges; r++)
+                foreach (PortRange range in set)
                 {
-                    PortRange range = set.GetRange(r);
                     if (!bitmap.TryMark(range.First, range.Last))
                     {
                         report.Fail(ea, $"{ipv4} PSID {psid}: ports {range.First}-{range.Last} are already another CE's");

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Mapt.Map;
 
@@ -11,7 +12,25 @@ internal sealed class PortBitmap
     public void Clear() => Array.Clear(_words);
 
     /// <summary>Marks First..Last; false (and nothing marked) if any of them was already marked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryMark(int first, int last)
+    {
+        // The usual case (ranges of up to 64 ports, aligned as the GMA makes them): one word.
+        int single = first >> 6;
+        if (single == last >> 6)
+        {
+            int n = last - first + 1;
+            ulong mask = (n == 64 ? ulong.MaxValue : (1UL << n) - 1) << (first & 63);
+            ref ulong word = ref _words[single];
+            if ((word & mask) != 0)
+                return false;
+            word |= mask;
+            return true;
+        }
+        return TryMarkWords(first, last);
+    }
+
+    private bool TryMarkWords(int first, int last)
     {
         int firstWord = first >> 6, lastWord = last >> 6;
         for (int w = firstWord; w <= lastWord; w++)
