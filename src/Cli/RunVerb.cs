@@ -1,5 +1,10 @@
 using System;
+using System.IO;
 using CommandLine;
+using Mapt.Logging;
+using Mapt.Platform;
+using Mapt.Wan;
+using Microsoft.Extensions.Logging;
 
 namespace Mapt.Cli;
 
@@ -44,7 +49,46 @@ internal static class RunVerb
 {
     public static int Execute(RunOptions options)
     {
-        Console.Error.WriteLine("mapt run: not available in this build yet");
-        return ExitCodes.Failure;
+        WanConfig config;
+        MapContent? staticContent;
+        try
+        {
+            config = RunConfig.Load(options.Config, options.Wan, options.MapDev, options.FlashDir, options.RunDir,
+                options.Translator, options.Nat46Control, options.LogLevel);
+            staticContent = StaticMap.From(config);
+        }
+        catch (ConfigError e)
+        {
+            // Before anything touches the system: exit 2 with the file, the line and the reason.
+            Console.Error.WriteLine("mapt run: " + e.Message + "; nothing was changed");
+            return ExitCodes.Usage;
+        }
+        if (options.Daemon && options.Foreground)
+        {
+            Console.Error.WriteLine("mapt run: --daemon and --foreground contradict each other");
+            return ExitCodes.Usage;
+        }
+        if (options.Daemon && Environment.GetEnvironmentVariable(Detach.ChildVariable) != "1")
+            return Detach.Spawn(options.PidFile);
+
+        LogLevelWords.TryParse(config.LogLevel, out LogLevel level);
+        using MaptLoggerFactory logs = MaptLogging.CreateFactory(new LoggingOptions { FlashDir = config.FlashDir, ConsoleLevel = level });
+        if (options.PidFile is not null)
+            AtomicFile.Write(options.PidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n", durable: false);
+        try
+        {
+            using var daemon = new WanDaemon(config, staticContent, logs);
+            return daemon.Run();
+        }
+        catch (Exception e) when (e is PlatformException or Netlink.NetlinkException or IOException or UnauthorizedAccessException)
+        {
+            logs.CreateLogger("Mapt.Cli").LogError(1, "mapt run: {Reason}; exiting", e.Message);
+            return ExitCodes.Failure;
+        }
+        finally
+        {
+            if (options.PidFile is not null)
+                AtomicFile.Delete(options.PidFile, durable: false);
+        }
     }
 }

@@ -1,5 +1,12 @@
 using System;
+using System.Collections.Generic;
 using CommandLine;
+using Mapt.Apply;
+using Mapt.Netlink;
+using Mapt.Platform;
+using Mapt.Status;
+using Mapt.Wan;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Mapt.Cli;
 
@@ -20,7 +27,52 @@ internal static class TeardownVerb
 {
     public static int Execute(TeardownOptions options)
     {
-        Console.Error.WriteLine("mapt teardown: not available in this build yet");
-        return ExitCodes.Failure;
+        WanConfig config;
+        try
+        {
+            // The WAN name is not needed to undo a journal: it names everything itself.
+            config = RunConfig.LoadForTeardown(options.Config, options.FlashDir, options.RunDir);
+        }
+        catch (ConfigError e)
+        {
+            Console.Error.WriteLine("mapt teardown: " + e.Message + "; nothing was changed");
+            return ExitCodes.Usage;
+        }
+        string? running = RunningDaemon(config.RunDir);
+        if (running is not null)
+        {
+            Console.Error.WriteLine($"mapt teardown: mapt is running (pid {running}); stop it with SIGTERM (it tears down itself), nothing was changed");
+            return ExitCodes.Failure;
+        }
+        var store = new JournalStore(config.FlashDir);
+        Journal? journal = store.Read(out string? problem);
+        if (journal is null)
+        {
+            Console.Out.WriteLine($"mapt teardown: no journal in {config.FlashDir}: nothing of mapt is applied");
+            return ExitCodes.Success;
+        }
+        if (problem is not null)
+            Console.Error.WriteLine($"mapt teardown: {store.Path} is damaged ({problem}); undoing the {journal.Entries.Count} change(s) it still lists");
+        using RtnlClient rtnl = RtnlClient.Open();
+        var iptables = new IptablesApplier(IptablesTools.ByName(config.Iptables) ?? IptablesTools.Default, NullLogger.Instance);
+        JournalReplay.Outcome o = JournalReplay.Run(journal, new SystemUndoer(rtnl, iptables, config.Nat46Control));
+        foreach (string f in o.Failures)
+            Console.Error.WriteLine("mapt teardown: " + f);
+        store.Delete();
+        Console.Out.WriteLine($"mapt teardown: {o.Undone} change(s) undone, {o.Failures.Count} failed (journal of pid {journal.Pid}, {journal.MapContent}); journal removed");
+        return o.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    private static string? RunningDaemon(string runDir)
+    {
+        string? text = AtomicFile.Read(StateFile.PathIn(runDir));
+        if (text is null)
+            return null;
+        List<StatusLine> lines = StateFile.Parse(text);
+        string pid = StateFile.Value(lines, Tr181View.Root + "X_MAPT_Pid") ?? "";
+        if (pid.Length == 0 || pid == "0")
+            return null;
+        string? cmdline = AtomicFile.Read("/proc/" + pid + "/cmdline");
+        return cmdline is not null && cmdline.Contains("mapt", StringComparison.Ordinal) ? pid : null;
     }
 }

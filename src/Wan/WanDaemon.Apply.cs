@@ -1,0 +1,343 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using Mapt.Apply;
+using Mapt.Map;
+using Mapt.Netlink;
+using Mapt.Provisioning;
+
+namespace Mapt.Wan;
+
+public sealed partial class WanDaemon
+{
+    private readonly List<OwnedRoute> _owned = new();
+    private InetAddress _wanGateway;
+    private MapContent? _applied;
+    private MapResult _appliedResult;
+    private Plan? _appliedPlan;
+    private bool _misconfigured;
+    private string _lastError = "";
+    private long _lastChangeUnix;
+
+    /// <summary>Apply (or replace with) the offered content; journal first, every step after it.</summary>
+    private WanEvent ApplyOffered(bool replace)
+    {
+        MapContent? content = _offered;
+        if (content is null || content.Key != _machine.Applying)
+            return WanEvent.Of(WanEventKind.ApplyFailed, "the content to apply is no longer offered");
+        long start = Stopwatch.GetTimestamp();
+        string step = "plan";
+        try
+        {
+            if (!content.TryCompute(out MapResult result, out string error))
+                throw new ApplyException(error);
+            int wanMtu = _config.Mtu != 0 ? _config.Mtu + 20 : (int)_rtnl!.GetLink(_config.Wan).Mtu;
+            var settings = new PlanSettings(_config.Wan, _config.MapDevice, wanMtu, _config.Mss == 0 ? null : _config.Mss);
+            if (!Plan.TryCreate(content.ToPlanInput(result), settings, out Plan? plan, out string planError))
+                throw new ApplyException(planError);
+
+            step = "journal";
+            Journal? old = replace ? _journalStore.Read(out _) : null;
+            Journal journal = JournalFor(plan!, result, content, old);
+            Journal written = journal;
+            if (old is not null)
+            {
+                // Until the change is complete, a crash must undo both plans.
+                Journal oldOnly = JournalReplay.OnlyIn(old, journal);
+                written = new Journal { Pid = journal.Pid, Wan = journal.Wan, MapDevice = journal.MapDevice, Translator = journal.Translator, MapContent = journal.MapContent, Entries = new List<JournalEntry>(oldOnly.Entries) };
+                written.Entries.AddRange(journal.Entries);
+            }
+            _journalStore.Write(written);
+
+            var routes = new List<OwnedRoute>();
+            foreach (PlanStep s in plan!.Setup)
+            {
+                step = Plan.KindName(s.Kind) + " " + Shorten(s.Text);
+                RunStep(s, plan, replace, routes);
+            }
+            step = "route towards the DMR";
+            OwnedRoute dmrRoute = DmrRoute(content);
+            _rtnl!.ReplaceRoute(dmrRoute.Route);
+            routes.Add(dmrRoute);
+
+            if (old is not null)
+            {
+                step = "removing what only the old plan had";
+                JournalReplay.Outcome o = JournalReplay.Run(JournalReplay.OnlyIn(old, journal), Undoer());
+                foreach (string f in o.Failures)
+                    WanLog.UndoFailed(_log, f, "after the change");
+                _journalStore.Write(journal);
+            }
+            _owned.Clear();
+            _owned.AddRange(routes);
+            _applied = content;
+            _appliedResult = result;
+            _appliedPlan = plan;
+            _lastError = "";
+            _lastChangeUnix = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            WanLog.Applied(_log, ElapsedMs(start), plan.Summary());
+            return WanEvent.Of(WanEventKind.ApplyDone);
+        }
+        catch (Exception e) when (e is ApplyException or NetlinkException or IOException or UnauthorizedAccessException or Platform.PlatformException)
+        {
+            _lastError = step + ": " + e.Message;
+            WanLog.ApplyFailed(_log, step, e.Message, RetryMs / 1000);
+            return WanEvent.Of(WanEventKind.ApplyFailed, step + ": " + e.Message);
+        }
+    }
+
+    private void RunStep(PlanStep s, Plan plan, bool replace, List<OwnedRoute> routes)
+    {
+        bool ours = _config.Translator == TranslatorKind.Nat46;
+        switch (s.Kind)
+        {
+            case PlanStepKind.Nat46:
+                if (!ours)
+                    return;
+                // nat46 has no "replace": a change re-creates the device (a short gap, see docs/notes/daemon.md).
+                if (replace && s.Nat46 == plan.Nat46Setup[0])
+                    Nat46().Run(Nat46Commands.Teardown(_config.MapDevice));
+                Nat46().Run(s.Nat46!);
+                break;
+            case PlanStepKind.Link:
+                LinkInfo dev = _rtnl!.GetLink(s.Device!);
+                _mapIndex = dev.Index;
+                if (s.Mtu != 0 && dev.Mtu != (uint)s.Mtu)
+                    _rtnl.SetMtu(dev.Index, (uint)s.Mtu);
+                if (s.Up && !dev.IsUp)
+                    _rtnl.SetLinkUp(dev.Index, true);
+                break;
+            case PlanStepKind.Iptables:
+                _iptables.Setup(plan.Ipv4);
+                break;
+            case PlanStepKind.Ip6tables:
+                _iptables.Setup(plan.Ipv6);
+                break;
+            case PlanStepKind.Sysctl:
+                File.WriteAllText(SysctlPath(s.Key!), s.Value + "\n");
+                break;
+            case PlanStepKind.Route:
+                if (!RouteText.TryParseDestination(s.Destination!, out InetAddress destination, out byte length))
+                    throw new ApplyException("bad route destination " + s.Destination);
+                int index = _rtnl!.GetLink(s.Device!).Index;
+                var route = new RouteInfo
+                {
+                    Family = destination.Family,
+                    Destination = length == 0 ? default : destination,
+                    DestinationLength = length,
+                    OutputInterface = index,
+                    Mtu = (uint)s.Mtu,
+                    Table = RouteTable.Main,
+                };
+                _rtnl.ReplaceRoute(route);
+                routes.Add(new OwnedRoute(route, s.Destination + " dev " + s.Device));
+                break;
+        }
+    }
+
+    /// <summary>The DMR (the BR's prefix) via the WAN's IPv6 gateway: MAP-T keeps its path when the default route flaps.</summary>
+    private OwnedRoute DmrRoute(MapContent content)
+    {
+        Mapt.Net.Ipv6Prefix p = content.Dmr.Prefix;
+        var route = new RouteInfo
+        {
+            Family = AddressFamily.Inet6,
+            Destination = InetAddress.V6(p.Address.Value),
+            DestinationLength = (byte)p.Length,
+            Gateway = _wanGateway,
+            OutputInterface = _rtnl!.GetLink(_config.Wan).Index,
+            Table = RouteTable.Main,
+        };
+        return new OwnedRoute(route, p + " via " + _wanGateway + " dev " + _config.Wan);
+    }
+
+    /// <summary>What is about to change, as undo entries in apply order; sysctls keep the value from before mapt's first change.</summary>
+    private Journal JournalFor(Plan plan, MapResult result, MapContent content, Journal? old)
+    {
+        var entries = new List<JournalEntry>();
+        string dev = _config.MapDevice;
+        if (_config.Translator == TranslatorKind.Nat46)
+            entries.Add(JournalEntry.Of(UndoKind.Nat46Device, dev));
+        foreach (PlanStep s in plan.Setup)
+        {
+            switch (s.Kind)
+            {
+                case PlanStepKind.Iptables:
+                    entries.Add(new JournalEntry(UndoKind.Iptables, Array.Empty<string>(), plan.IptablesTeardown));
+                    break;
+                case PlanStepKind.Ip6tables:
+                    entries.Add(new JournalEntry(UndoKind.Ip6tables, Array.Empty<string>(), plan.Ip6tablesTeardown));
+                    break;
+                case PlanStepKind.Sysctl:
+                    string before = OldSysctl(old, s.Key!) ?? File.ReadAllText(SysctlPath(s.Key!)).Trim();
+                    entries.Add(JournalEntry.Of(UndoKind.Sysctl, s.Key!, before));
+                    break;
+                case PlanStepKind.Route:
+                    entries.Add(JournalEntry.Of(s.Destination!.Contains(':') ? UndoKind.Route6 : UndoKind.Route4, s.Destination!, s.Device!));
+                    break;
+            }
+        }
+        entries.Add(JournalEntry.Of(UndoKind.Route6, content.Dmr.Prefix.ToString(), _config.Wan, _wanGateway.ToString()));
+        entries.Add(JournalEntry.Of(UndoKind.Conntrack, result.Ipv4Address.ToString(), "psid=" + result.Psid.ToString(CultureInfo.InvariantCulture) + "/" + result.PsidLength.ToString(CultureInfo.InvariantCulture)));
+        return new Journal
+        {
+            Pid = Environment.ProcessId,
+            Wan = _config.Wan,
+            MapDevice = dev,
+            Translator = WanConfig.TranslatorName(_config.Translator),
+            MapContent = content.Key,
+            Entries = entries,
+        };
+    }
+
+    private static string? OldSysctl(Journal? old, string key)
+    {
+        if (old is null)
+            return null;
+        foreach (JournalEntry e in old.Entries)
+            if (e.Kind == UndoKind.Sysctl && e.Arg(0) == key)
+                return e.Arg(1);
+        return null;
+    }
+
+    private static string SysctlPath(string key) => "/proc/sys/" + key.Replace('.', '/');
+
+    /// <summary>Undo everything the journal lists, in reverse, then remove it. MAP-T and its IPv6 routes go together.</summary>
+    private void TearDown()
+    {
+        long start = Stopwatch.GetTimestamp();
+        Journal? journal = _journalStore.Read(out string? problem);
+        string address = _applied is null ? "-" : _appliedResult.Ipv4Address.ToString();
+        int undone = 0, failed = 0;
+        if (journal is not null)
+        {
+            if (problem is not null)
+                WanLog.JournalDamaged(_log, problem, journal.Entries.Count);
+            JournalReplay.Outcome o = JournalReplay.Run(journal, Undoer());
+            foreach (string f in o.Failures)
+                WanLog.UndoFailed(_log, f, "teardown");
+            undone = o.Undone;
+            failed = o.Failures.Count;
+            if (failed != 0)
+                _lastError = "teardown: " + o.Failures[0];
+            _journalStore.Delete();
+        }
+        _owned.Clear();
+        _applied = null;
+        _appliedPlan = null;
+        _lastChangeUnix = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        WanLog.TornDown(_log, ElapsedMs(start), undone, failed, address);
+    }
+
+    private void RecoverJournal(RtnlClient rtnl)
+    {
+        Journal? journal = _journalStore.Read(out string? problem);
+        if (journal is null)
+            return;
+        WanLog.JournalFound(_log, journal.Pid, journal.MapContent, journal.Entries.Count);
+        if (problem is not null)
+            WanLog.JournalDamaged(_log, problem, journal.Entries.Count);
+        JournalReplay.Outcome o = JournalReplay.Run(journal, new SystemUndoer(rtnl, _iptables, _config.Nat46Control));
+        foreach (string f in o.Failures)
+            WanLog.UndoFailed(_log, f, "recovery");
+        _journalStore.Delete();
+        WanLog.JournalUndone(_log, o.Undone, o.Failures.Count);
+    }
+
+    private void RestoreRoutes()
+    {
+        if (_machine.Applied.Length != 0 && _wanGateway.IsSet && _wanIndex != 0)
+        {
+            bool hasDefault = false;
+            foreach (RouteInfo r in _rtnl!.DumpRoutes(AddressFamily.Inet6))
+                if (r.IsDefault && r.OutputInterface == _wanIndex)
+                    hasDefault = true;
+            if (!hasDefault)
+                Restore(new OwnedRoute(new RouteInfo { Family = AddressFamily.Inet6, Gateway = _wanGateway, OutputInterface = _wanIndex, Table = RouteTable.Main },
+                    "default via " + _wanGateway + " dev " + _config.Wan));
+        }
+        foreach (OwnedRoute r in _owned)
+            if (!RouteExists(r))
+                Restore(r);
+    }
+
+    private void Restore(OwnedRoute r)
+    {
+        try
+        {
+            _rtnl!.ReplaceRoute(r.Route);
+            WanLog.RouteRestored(_log, r.Text);
+        }
+        catch (NetlinkException e)
+        {
+            _lastError = "restore " + r.Text + ": " + e.Message;
+            WanLog.RouteRestoreFailed(_log, r.Text, e.Message);
+        }
+    }
+
+    private bool IsOwned(RouteInfo route)
+    {
+        foreach (OwnedRoute r in _owned)
+            if (SameRoute(r.Route, route))
+                return true;
+        return false;
+    }
+
+    private bool RouteExists(OwnedRoute owned)
+    {
+        foreach (RouteInfo r in _rtnl!.DumpRoutes(owned.Route.Family))
+            if (SameRoute(owned.Route, r))
+                return true;
+        return false;
+    }
+
+    private static bool SameRoute(in RouteInfo a, in RouteInfo b) =>
+        a.Family == b.Family && a.DestinationLength == b.DestinationLength && a.OutputInterface == b.OutputInterface
+        && (a.DestinationLength == 0 || a.Destination == b.Destination);
+
+    private static string Describe(RouteInfo r) => r.ToString();
+
+    private SystemUndoer Undoer() => new(_rtnl!, _iptables, _config.Nat46Control);
+
+    private Nat46Configurator Nat46() => new(new Nat46ControlFile(_config.Nat46Control), _logs.CreateLogger("Mapt.Apply"));
+
+    private static long ElapsedMs(long start) => (Stopwatch.GetTimestamp() - start) * 1000 / Stopwatch.Frequency;
+
+    private static string Shorten(string text)
+    {
+        int nl = text.IndexOf('\n');
+        string first = nl < 0 ? text : text.Substring(0, nl) + " ...";
+        return first.Length > 80 ? first.Substring(0, 80) + "..." : first;
+    }
+
+    private void Reload()
+    {
+        if (_config.File.Length == 0)
+        {
+            WanLog.Reloaded(_log, "(no config file)", "nothing to reload");
+            return;
+        }
+        try
+        {
+            var fresh = new WanConfig();
+            string text = File.ReadAllText(_config.File);
+            WanConfigFile.Apply(fresh, text, _config.File);
+            // Names and places cannot change under a running daemon; the rest takes effect at the next apply.
+            fresh.Wan = _config.Wan;
+            fresh.MapDevice = _config.MapDevice;
+            fresh.FlashDir = _config.FlashDir;
+            fresh.RunDir = _config.RunDir;
+            fresh.Translator = _config.Translator;
+            WanConfigFile.Check(fresh);
+            _config = fresh;
+            _iptables = new IptablesApplier(IptablesTools.ByName(fresh.Iptables) ?? IptablesTools.Default, _logs.CreateLogger("Mapt.Apply"));
+            WanLog.Reloaded(_log, fresh.File, "MTU, MSS, iptables and log settings take effect at the next apply; interface names and directories need a restart");
+        }
+        catch (Exception e) when (e is ConfigError or IOException or UnauthorizedAccessException)
+        {
+            WanLog.ReloadRefused(_log, e.Message);
+        }
+    }
+}

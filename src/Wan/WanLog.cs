@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Logging;
+
+namespace Mapt.Wan;
+
+/// <summary>The WAN side's log lines (event ids 600-699, stable: field tools search for them).</summary>
+internal static partial class WanLog
+{
+    [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "wan: {From} -> {To}: {Reason}")]
+    public static partial void StateEntered(ILogger logger, string from, string to, string reason);
+
+    [LoggerMessage(EventId = 601, Level = LogLevel.Information, Message = "wan: mapt {Version} starting on WAN {Wan}, MAP device {MapDevice}, translator {Translator}, flash {FlashDir}, run {RunDir}")]
+    public static partial void Starting(ILogger logger, string version, string wan, string mapDevice, string translator, string flashDir, string runDir);
+
+    [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "wan: the last run (pid {Pid}) died with MAP-T applied ({Content}); undoing the {Count} change(s) its journal lists before starting clean")]
+    public static partial void JournalFound(ILogger logger, int pid, string content, int count);
+
+    [LoggerMessage(EventId = 603, Level = LogLevel.Information, Message = "wan: journal undone: {Undone} change(s) undone, {Failed} failed; journal removed")]
+    public static partial void JournalUndone(ILogger logger, int undone, int failed);
+
+    [LoggerMessage(EventId = 604, Level = LogLevel.Warning, Message = "wan: undo of '{Entry}' failed: {Reason}; the other changes are undone anyway")]
+    public static partial void UndoFailed(ILogger logger, string entry, string reason);
+
+    [LoggerMessage(EventId = 605, Level = LogLevel.Warning, Message = "wan: the journal is damaged ({Problem}); undoing the {Count} change(s) it still lists")]
+    public static partial void JournalDamaged(ILogger logger, string problem, int count);
+
+    [LoggerMessage(EventId = 606, Level = LogLevel.Information, Message = "wan: MAP-T applied in {Ms} ms: {Summary}")]
+    public static partial void Applied(ILogger logger, long ms, string summary);
+
+    [LoggerMessage(EventId = 607, Level = LogLevel.Error, Message = "wan: applying MAP-T failed at step '{Step}': {Reason}; everything applied so far is undone and the apply retried in {RetryS} s")]
+    public static partial void ApplyFailed(ILogger logger, string step, string reason, int retryS);
+
+    [LoggerMessage(EventId = 608, Level = LogLevel.Information, Message = "wan: MAP-T torn down in {Ms} ms ({Undone} change(s) undone, {Failed} failed); conntrack of {Address} flushed")]
+    public static partial void TornDown(ILogger logger, long ms, int undone, int failed, string address);
+
+    [LoggerMessage(EventId = 609, Level = LogLevel.Warning, Message = "wan: route {Route} was deleted behind mapt's back; restored")]
+    public static partial void RouteRestored(ILogger logger, string route);
+
+    [LoggerMessage(EventId = 610, Level = LogLevel.Error, Message = "wan: restoring route {Route} failed: {Reason}")]
+    public static partial void RouteRestoreFailed(ILogger logger, string route, string reason);
+
+    [LoggerMessage(EventId = 611, Level = LogLevel.Information, Message = "wan: state dump (SIGUSR2): {Dump}")]
+    public static partial void Dump(ILogger logger, string dump);
+
+    [LoggerMessage(EventId = 612, Level = LogLevel.Information, Message = "wan: configuration reloaded from {File} (SIGHUP); {What}")]
+    public static partial void Reloaded(ILogger logger, string file, string what);
+
+    [LoggerMessage(EventId = 613, Level = LogLevel.Error, Message = "wan: configuration reload refused: {Reason}; the running configuration is kept")]
+    public static partial void ReloadRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 614, Level = LogLevel.Warning, Message = "wan: the DHCPv6 socket on {Wan} cannot be opened yet ({Reason}); retrying in {RetryMs} ms")]
+    public static partial void SocketNotReady(ILogger logger, string wan, string reason, int retryMs);
+
+    [LoggerMessage(EventId = 615, Level = LogLevel.Error, Message = "wan: the lease's MAP-T content cannot be used: {Reason}; nothing applied (TR-181 Status Error_Misconfigured)")]
+    public static partial void Misconfigured(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 616, Level = LogLevel.Information, Message = "wan: stopped (exit {Code})")]
+    public static partial void Stopped(ILogger logger, int code);
+
+    [LoggerMessage(EventId = 617, Level = LogLevel.Warning, Message = "wan: writing the state file {Path} failed: {Reason}")]
+    public static partial void StateFileFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 618, Level = LogLevel.Information, Message = "wan: static MAP-T (Origin Static) from {File}: {Content}; DHCPv6 is not used for MAP")]
+    public static partial void StaticMap(ILogger logger, string file, string content);
+
+    [LoggerMessage(EventId = 619, Level = LogLevel.Warning, Message = "wan: the DHCPv6 Release got no answer in time; exiting anyway")]
+    public static partial void ReleaseTimedOut(ILogger logger);
+
+    [LoggerMessage(EventId = 620, Level = LogLevel.Error, Message = "wan: event handling failed: {Reason}")]
+    public static partial void HandlerFailed(ILogger logger, string reason);
+}
