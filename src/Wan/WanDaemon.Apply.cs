@@ -150,7 +150,7 @@ public sealed partial class WanDaemon
             OutputInterface = _rtnl!.GetLink(_config.Wan).Index,
             Table = RouteTable.Main,
         };
-        return new OwnedRoute(route, p + " via " + _wanGateway + " dev " + _config.Wan);
+        return new OwnedRoute(route, p + " via " + Text(_wanGateway) + " dev " + _config.Wan);
     }
 
     /// <summary>What is about to change, as undo entries in apply order; sysctls keep the value from before mapt's first change.</summary>
@@ -179,7 +179,7 @@ public sealed partial class WanDaemon
                     break;
             }
         }
-        entries.Add(JournalEntry.Of(UndoKind.Route6, content.Dmr.Prefix.ToString(), _config.Wan, _wanGateway.ToString()));
+        entries.Add(JournalEntry.Of(UndoKind.Route6, content.Dmr.Prefix.ToString(), _config.Wan, Text(_wanGateway)));
         entries.Add(JournalEntry.Of(UndoKind.Conntrack, result.Ipv4Address.ToString(), "psid=" + result.Psid.ToString(CultureInfo.InvariantCulture) + "/" + result.PsidLength.ToString(CultureInfo.InvariantCulture)));
         return new Journal
         {
@@ -256,7 +256,7 @@ public sealed partial class WanDaemon
                     hasDefault = true;
             if (!hasDefault)
                 Restore(new OwnedRoute(new RouteInfo { Family = AddressFamily.Inet6, Gateway = _wanGateway, OutputInterface = _wanIndex, Table = RouteTable.Main },
-                    "default via " + _wanGateway + " dev " + _config.Wan));
+                    "default via " + Text(_wanGateway) + " dev " + _config.Wan));
         }
         foreach (OwnedRoute r in _owned)
             if (!RouteExists(r))
@@ -298,6 +298,9 @@ public sealed partial class WanDaemon
         && (a.DestinationLength == 0 || a.Destination == b.Destination);
 
     private static string Describe(RouteInfo r) => r.ToString();
+
+    /// <summary>RFC 5952 text for IPv6 (netlink's own ToString spells every group).</summary>
+    internal static string Text(InetAddress a) => !a.IsSet ? "-" : a.IsV4 ? a.ToString() : new Mapt.Net.Ipv6Address(a.Value).ToString();
 
     private SystemUndoer Undoer() => new(_rtnl!, _iptables, _config.Nat46Control);
 

@@ -84,7 +84,7 @@ public sealed partial class WanDaemon
             .Append(" reason=\"").Append(_machine.Reason).Append('"')
             .Append(" link=").Append(_machine.LinkUp ? "up" : "down")
             .Append(" ipv6=").Append(_machine.Ipv6Ready ? "ready" : "no")
-            .Append(" gateway=").Append(_wanGateway.IsSet ? _wanGateway.ToString() : "-")
+            .Append(" gateway=").Append(Text(_wanGateway))
             .Append(" map-device=").Append(_machine.MapDeviceReady ? "present" : "absent")
             .Append(" dhcpv6=").Append(_client is null ? "off" : _client.State.ToString())
             .Append(" offered=\"").Append(_machine.Offered).Append('"')

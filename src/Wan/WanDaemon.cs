@@ -206,7 +206,7 @@ public sealed partial class WanDaemon : IDisposable
         {
             if (removed && _machine.Applied.Length != 0 && _wanGateway.IsSet)
             {
-                Post(WanEvent.Of(WanEventKind.RouteLost, "IPv6 default route via " + _wanGateway + " dev " + _config.Wan));
+                Post(WanEvent.Of(WanEventKind.RouteLost, "IPv6 default route via " + Text(_wanGateway) + " dev " + _config.Wan));
                 return;
             }
             CheckIpv6(removed ? "IPv6 default route removed" : "IPv6 default route");
@@ -269,7 +269,7 @@ public sealed partial class WanDaemon : IDisposable
             _wanGateway = gateway;
         if (ready != _machine.Ipv6Ready && _machine.LinkUp)
         {
-            string detail = ready ? "link-local ready, default route via " + gateway : !linkLocal ? "no usable link-local address" : "no IPv6 default route";
+            string detail = ready ? "link-local ready, default route via " + Text(gateway) : !linkLocal ? "no usable link-local address" : "no IPv6 default route";
             Post(WanEvent.Of(ready ? WanEventKind.Ipv6Ready : WanEventKind.Ipv6Lost, detail));
         }
     }

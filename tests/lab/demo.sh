@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# ./build.sh demo: mapt run for real against ISC Kea and radvd in network namespaces.
+#
+#   isp   Kea (prefix delegation + MAP-T rule RFC 7599 Example 1 + DMR) and radvd, on isp0
+#    |    veth
+#   gw    `mapt run --wan wan0 --map-dev map0 --translator none`; LAN 192.168.1.1/24 on lan0
+#    |    veth map0 <-> map-peer: the stand-in for the nat46 device (the module cannot load
+#   inet  here); 198.51.100.10 plays an IPv4 server behind the BR
+#   lan   a host 192.168.1.10 behind the gateway
+#
+# Shows `mapt status`, drives flows from the LAN and shows their translated (SNATed) source
+# ports inside the port set, flaps the WAN link, kills mapt with SIGKILL and restarts it (the
+# journal undone, then Up again), stops it with SIGTERM (everything gone, Release seen by
+# Kea), and ends with "VERDICT: PASS" or "VERDICT: FAIL: reason".
+set -uo pipefail
+mapt=${1:?usage: demo.sh PATH-TO-MAPT}
+mapt=$(readlink -f "$mapt")
+tag="mapt-demo-$$"
+isp=$tag-isp gw=$tag-gw lan=$tag-lan inet=$tag-inet
+work=$(mktemp -d /tmp/mapt-demo.XXXXXX)
+flash=$work/flash run=$work/run
+mapt_pid=""
+failures=()
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+fail() { echo "FAILED: $*"; failures+=("$*"); }
+in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+cleanup() {
+  [ -n "$mapt_pid" ] && kill -9 "$mapt_pid" 2>/dev/null
+  for ns in $isp $gw $lan $inet; do
+    for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+    ip netns del "$ns" 2>/dev/null
+  done
+  [ "${KEEP:-0}" = 1 ] && echo "work dir kept: $work" || rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Waits until "mapt status" shows STATE (max $2 s).
+wait_state() {
+  local want=$1 limit=${2:-20} i
+  for ((i = 0; i < limit * 10; i++)); do
+    if in_ns $gw "$mapt" status --run-dir "$run" 2>/dev/null | grep -qx "Device.MAP.X_MAPT_State $want"; then return 0; fi
+    sleep 0.1
+  done
+  return 1
+}
+
+start_mapt() {
+  # Not through in_ns (a function: $! would be a subshell, and kill -9 would miss mapt).
+  ip netns exec $gw env MAPT_DHCP_NO_DELAY=1 "$mapt" run --wan wan0 --map-dev map0 --translator none \
+    --flash-dir "$flash" --run-dir "$run" >>"$work/mapt.log" 2>&1 &
+  mapt_pid=$!
+}
+
+# The gateway's full state that mapt may change: what must be equal to a clean gateway.
+snapshot() {
+  {
+    # Rules and user chains only: an empty built-in table that a restore merely loaded is not a change.
+    echo "# iptables"; in_ns $gw iptables-save | grep -E '^(-A|:[^ ]+ - )' | sort
+    echo "# ip6tables"; in_ns $gw ip6tables-save | grep -E '^(-A|:[^ ]+ - )' | sort
+    echo "# routes"; in_ns $gw ip -4 route show table main; in_ns $gw ip -6 route show table main | grep -v -e '^fe80' -e 'proto ra' -e 'proto kernel' | sed 's/expires [0-9]*sec//'
+    echo "# sysctl"; in_ns $gw sysctl -n net.ipv4.ip_forward net.ipv6.conf.all.forwarding
+    echo "# conntrack"; in_ns $gw conntrack -L 2>/dev/null | grep -c 192.0.2.18
+  }
+}
+
+say "building the lab: namespaces isp, gw, lan, inet"
+for ns in $isp $gw $lan $inet; do ip netns add "$ns"; in_ns "$ns" ip link set lo up; done
+ip link add isp0 netns $isp type veth peer name wan0 netns $gw
+ip link add lan0 netns $gw type veth peer name eth0 netns $lan
+ip link add map0 netns $gw type veth peer name map-peer netns $inet
+for ns in $isp $gw; do in_ns $ns sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0; done
+in_ns $isp sysctl -qw net.ipv6.conf.isp0.accept_dad=0 net.ipv6.conf.all.forwarding=1
+in_ns $gw sysctl -qw net.ipv6.conf.wan0.accept_dad=0 net.ipv6.conf.wan0.accept_ra=2
+in_ns $isp ip addr add 2001:db8:1::1/64 dev isp0
+in_ns $isp ip link set isp0 up
+in_ns $gw ip link set wan0 up
+in_ns $gw ip addr add 192.168.1.1/24 dev lan0; in_ns $gw ip link set lan0 up
+in_ns $lan ip addr add 192.168.1.10/24 dev eth0; in_ns $lan ip link set eth0 up; in_ns $lan ip route add default via 192.168.1.1
+# The stand-in translator: a point-to-point-like veth without ARP, as nat46's device is.
+# Without ARP the kernel addresses frames to the sender's own MAC: both ends share it.
+in_ns $gw ip link set map0 arp off
+in_ns $inet ip link set map-peer address "$(in_ns $gw cat /sys/class/net/map0/address)"
+in_ns $inet ip link set map-peer arp off; in_ns $inet ip link set map-peer up
+in_ns $inet ip addr add 198.51.100.10/24 dev map-peer
+in_ns $inet ip route add 192.0.2.0/24 dev map-peer
+
+mkdir -p "$work/kea" "$flash" "$run"
+cat >"$work/kea/kea.json" <<KEA
+{"Dhcp6": {
+ "interfaces-config": {"interfaces": ["isp0"]},
+ "lease-database": {"type": "memfile", "persist": true, "name": "$work/kea/leases6.csv", "lfc-interval": 0},
+ "server-id": {"type": "EN", "enterprise-id": 2495, "identifier": "0102030405060708", "persist": false},
+ "renew-timer": 30, "rebind-timer": 45, "preferred-lifetime": 60, "valid-lifetime": 90,
+ "option-data": [
+  {"name": "s46-cont-mapt"},
+  {"space": "s46-cont-mapt-options", "name": "s46-rule", "data": "0, 16, 24, 192.0.2.0, 2001:db8::/40"},
+  {"space": "s46-rule-options", "name": "s46-portparams", "data": "6, 52/8"},
+  {"space": "s46-cont-mapt-options", "name": "s46-dmr", "data": "2001:db8:ffff::/64"}],
+ "subnet6": [{"subnet": "2001:db8:1::/64", "interface": "isp0", "id": 1,
+   "pd-pools": [{"prefix": "2001:db8:12:3400::", "prefix-len": 56, "delegated-len": 56}]}],
+ "loggers": [{"name": "kea-dhcp6", "output_options": [{"output": "$work/kea/kea.log"}], "severity": "DEBUG", "debuglevel": 40}]
+}}
+KEA
+in_ns $isp env KEA_PIDFILE_DIR="$work/kea" KEA_LOCKFILE_DIR="$work/kea" kea-dhcp6 -c "$work/kea/kea.json" >"$work/kea/stdout" 2>&1 &
+cat >"$work/radvd.conf" <<RADVD
+interface isp0 {
+  AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4; AdvManagedFlag on; AdvOtherConfigFlag on;
+  prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous on; };
+};
+RADVD
+in_ns $isp radvd -C "$work/radvd.conf" -p "$work/radvd.pid" -n -m stderr >"$work/radvd.log" 2>&1 &
+echo "Kea serves 2001:db8:12:3400::/56 with MAP-T rule {2001:db8::/40, 192.0.2.0/24, o=16, a=6, k=8, PSID 0x34}, DMR 2001:db8:ffff::/64"
+
+say "a bad configuration exits 2 and touches nothing"
+before=$(snapshot)
+printf 'wan = wan0\nmtu = 9\n' >"$work/bad.conf"
+out=$(in_ns $gw "$mapt" run --config "$work/bad.conf" --flash-dir "$flash" --run-dir "$run" 2>&1); rc=$?
+echo "$out"
+[ $rc = 2 ] || fail "bad config: exit $rc, expected 2"
+echo "$out" | grep -q "bad.conf:2: mtu" || fail "bad config: the message does not name the line"
+[ "$before" = "$(snapshot)" ] || fail "bad config changed the system"
+
+say "cold start: mapt run (translator none: map0 is the lab's stand-in)"
+t0=$(date +%s%N)
+start_mapt
+if wait_state Up 30; then echo "Up after $(( ($(date +%s%N) - t0) / 1000000 )) ms"; else fail "cold start: not Up within 30 s"; fi
+in_ns $gw "$mapt" status --run-dir "$run"
+
+say "flows from the LAN host: translated source ports must be inside the port set (PSID 0x34: 1232-1235, 2256-2259, ...)"
+flows=()
+for port in 40001 40002 40003 40004 40005 40006 40007 40008; do
+  in_ns $lan sh -c "echo hello | nc -u -w1 -p $port 198.51.100.10 9" >/dev/null 2>&1 &
+  flows+=($!)
+done
+in_ns $lan ping -c1 -W2 198.51.100.10 >/dev/null 2>&1 || fail "ping from the LAN through the MAP device failed"
+wait "${flows[@]}"
+ports=$(in_ns $gw conntrack -L -p udp 2>/dev/null | grep 'dst=198.51.100.10' | sed -n 's/.*src=198.51.100.10 dst=192.0.2.18 sport=9 dport=\([0-9]*\).*/\1/p' | sort -n)
+echo "SNAT source ports seen by conntrack: $(echo $ports)"
+[ "$(echo "$ports" | grep -c .)" -ge 8 ] || fail "expected 8 UDP flows SNATed to 192.0.2.18, saw: $(echo $ports)"
+for p in $ports; do
+  # Port set of PSID 0x34, a=6, k=8: bits 9..2 of the port are the PSID, and A = port >> 10 >= 1.
+  if [ $(( (p >> 2) & 0xff )) != 52 ] || [ $(( p >> 10 )) = 0 ]; then fail "port $p is outside the port set"; fi
+done
+
+say "link flap: WAN carrier down (MAP-T and the IPv6 routes torn down together), then up (Rebind, Up again)"
+in_ns $isp ip link set isp0 down
+wait_state WaitingForLink 5 || fail "link down: not WaitingForLink"
+in_ns $gw ip route show | grep -q map0 && fail "link down: IPv4 routes via map0 left behind"
+in_ns $gw iptables-save | grep -q MAPT && fail "link down: iptables rules left behind"
+in_ns $isp ip link set isp0 up
+wait_state Up 30 || fail "link up: not Up again within 30 s"
+n=$(in_ns $gw ip route show default | grep -c map0)
+[ "$n" = 1 ] || fail "after the flap: $n IPv4 default routes via map0 (expected 1)"
+
+say "a route deleted behind mapt's back is restored"
+in_ns $gw ip route del default dev map0
+sleep 0.5
+in_ns $gw ip route show default | grep -q map0 || fail "the IPv4 default route via map0 was not restored"
+grep -q "deleted behind mapt's back; restored" "$work/mapt.log" && echo "restored (see log)"
+
+say "SIGKILL during Up, then restart: the journal is undone, then Up again"
+echo "journal on flash:"; sed 's/^/  /' "$flash/mapt.journal" | head -20
+kill -9 $mapt_pid; wait $mapt_pid 2>/dev/null; mapt_pid=""
+in_ns $gw "$mapt" status --run-dir "$run"; echo "(exit $?: no daemon)"
+start_mapt
+wait_state Up 30 || fail "restart after SIGKILL: not Up within 30 s"
+grep -q "died with MAP-T applied" "$work/mapt.log" || fail "restart: the journal was not found"
+in_ns $gw "$mapt" status --run-dir "$run" | grep -E 'X_MAPT_State|Domain.1.Status|X_MAPT_PortSet|Rule.1.PSID '
+
+say "SIGTERM: orderly stop, everything removed, Release seen by Kea"
+kill -TERM $mapt_pid
+for i in $(seq 50); do kill -0 $mapt_pid 2>/dev/null || break; sleep 0.1; done
+wait $mapt_pid; rc=$?; mapt_pid=""
+[ $rc = 0 ] || fail "SIGTERM: exit $rc, expected 0"
+after=$(snapshot)
+if [ "$before" != "$after" ]; then fail "after SIGTERM the gateway differs from a clean one"; diff <(echo "$before") <(echo "$after"); fi
+[ -e "$flash/mapt.journal" ] && fail "journal left behind after SIGTERM"
+grep -q -i "DHCP6_RELEASE\|Release" "$work/kea/kea.log" && echo "Kea logged the Release" || fail "Kea did not see a Release"
+in_ns $gw "$mapt" teardown --flash-dir "$flash" --run-dir "$run"
+
+say "mapt's log (flash)"
+in_ns $gw "$mapt" log --flash-dir "$flash" 2>/dev/null | grep -E "wan:" | tail -40 || tail -40 "$work/mapt.log"
+
+if [ ${#failures[@]} = 0 ]; then echo; echo "VERDICT: PASS"; exit 0; fi
+echo; echo "VERDICT: FAIL: ${failures[0]}$([ ${#failures[@]} -gt 1 ] && echo " (and $(( ${#failures[@]} - 1 )) more)")"
+exit 1
