@@ -3,5 +3,5 @@ namespace Mapt;
 internal static class BuildInfo
 {
     public const string Version = "0.1.0";
-    public const string Commit = "bea76940c30f";
+    public const string Commit = "ba6d86bd6fe4";
 }
