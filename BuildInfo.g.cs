@@ -3,5 +3,5 @@ namespace Mapt;
 internal static class BuildInfo
 {
     public const string Version = "0.1.0";
-    public const string Commit = "87ae30267807";
+    public const string Commit = "abe4bf4e662e";
 }
