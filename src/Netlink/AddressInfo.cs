@@ -82,6 +82,4 @@ public readonly struct AddressInfo
         return true;
     }
 
-    public override string ToString() =>
-        string.Concat(Address.ToString(), "/", PrefixLength.ToString(), " dev ", Index.ToString(), " flags 0x", ((uint)Flags).ToString("x"));
 }

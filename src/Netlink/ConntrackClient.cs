@@ -100,7 +100,7 @@ public sealed class ConntrackClient : IDisposable
         w.Be32((ushort)CtAttr.Id, e.Id);
         if (e.HasZone)
             w.Be16((ushort)CtAttr.Zone, e.Zone);
-        _socket.Request(w.Finish(), "delete conntrack " + e.ToString());
+        _socket.Request(w.Finish(), "delete conntrack entry " + e.Id.ToString());
     }
 
     internal static bool TryRead(in NetlinkMessage m, out ConntrackEntry entry)

@@ -20,5 +20,4 @@ public sealed class ConntrackEntry
 
     internal bool HasZone { get; init; }
 
-    public override string ToString() => string.Concat(Original.ToString(), " | reply ", Reply.ToString());
 }

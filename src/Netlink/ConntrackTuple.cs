@@ -86,7 +86,4 @@ public readonly struct ConntrackTuple
         return true;
     }
 
-    public override string ToString() =>
-        string.Concat(string.Concat("proto ", Protocol.ToString(), " ", Source.ToString()), ":", SourcePort.ToString(),
-            string.Concat(" -> ", Destination.ToString(), ":", DestinationPortOrId.ToString()));
 }
