@@ -72,7 +72,8 @@ internal sealed class FlashLine
     public static bool TryParse(ReadOnlySpan<byte> line, out FlashLine? parsed)
     {
         parsed = null;
-        if (line.Length < TimeLength + 12 || line.IndexOf((byte)0) >= 0 || !IsTime(line.Slice(0, TimeLength)) || line[TimeLength] != ' ')
+        // No control bytes: written lines have them escaped, so one means damage.
+        if (line.Length < TimeLength + 12 || line.IndexOfAnyInRange((byte)0, (byte)0x1f) >= 0 || !IsTime(line.Slice(0, TimeLength)) || line[TimeLength] != ' ')
             return false;
         ReadOnlySpan<byte> rest = line.Slice(TimeLength + 1);
         if (!NextField(ref rest, out ReadOnlySpan<byte> mono) || !IsMono(mono)
