@@ -14,7 +14,7 @@ internal static partial class LoggingLog
     public static partial void FlashUnavailable(ILogger logger, string directory, string error);
 
     [LoggerMessage(EventId = LoggingEventIds.CleanStop, Level = LogLevel.Information,
-        Message = "mapt stopping cleanly (boot {BootId}); flash log flushed and closed")]
+        Message = "mapt stopping cleanly (boot {BootId}); log lines flushed")]
     public static partial void CleanStop(ILogger logger, string bootId);
 
     [LoggerMessage(EventId = LoggingEventIds.FlashWriteFailed, Level = LogLevel.Warning,
