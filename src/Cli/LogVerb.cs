@@ -103,10 +103,7 @@ internal static class LogVerb
         var text = new StringBuilder();
         foreach (FlashLine line in lines)
         {
-            if (json)
-                line.AppendJson(text);
-            else
-                text.Append(line.ToString());
+            text.Append(json ? line.ToJson() : line.ToString());
             text.Append('\n');
         }
         Console.Out.Write(text.ToString());

@@ -1,5 +1,6 @@
 using System;
 using System.Text;
+using Mapt.Platform;
 using Tmds.Linux;
 
 namespace Mapt.Logging;
@@ -124,15 +125,15 @@ internal static unsafe class FlashFiles
         }
     }
 
-    /// <summary>A field engineer's name for the errors flash actually gives.</summary>
+    /// <summary>What the flash said, in words and with the errno's name a field engineer can search for.</summary>
     public static string ErrnoText(int errno)
     {
-        if (errno == LibC.EROFS) return "read-only file system (EROFS)";
-        if (errno == LibC.ENOSPC) return "no space left (ENOSPC)";
-        if (errno == LibC.EACCES) return "permission denied (EACCES)";
-        if (errno == LibC.ENOENT) return "no such directory (ENOENT)";
-        if (errno == LibC.EIO) return "I/O error (EIO)";
-        if (errno == LibC.EDQUOT) return "quota exceeded (EDQUOT)";
-        return "errno " + errno.ToString();
+        string name = Errno.Name(errno);
+        if (errno == Errno.EROFS) return "read-only file system (" + name + ")";
+        if (errno == Errno.ENOSPC) return "no space left (" + name + ")";
+        if (errno == Errno.EACCES) return "permission denied (" + name + ")";
+        if (errno == Errno.ENOENT) return "no such directory (" + name + ")";
+        if (errno == Errno.EIO) return "I/O error (" + name + ")";
+        return name;
     }
 }

@@ -112,13 +112,12 @@ public sealed class FlashLineTests
     }
 
     [TestMethod]
-    public void AppendJson_EscapesQuotesBackslashesAndControls()
+    public void ToJson_EscapesQuotesBackslashesAndControls()
     {
         var line = new FlashLine("2026-11-26T14:00:05.123Z", "1.000001", "b", LogLevel.Warning, 7, "C", "say \"hi\" \\ \u0001");
-        var json = new StringBuilder();
-        line.AppendJson(json);
-        Assert.AreEqual("{\"time\":\"2026-11-26T14:00:05.123Z\",\"mono\":1.000001,\"boot\":\"b\",\"level\":\"warn\",\"id\":7,\"category\":\"C\",\"message\":\"say \\\"hi\\\" \\\\ \\u0001\"}", json.ToString());
-        using var doc = System.Text.Json.JsonDocument.Parse(json.ToString());
+        string json = line.ToJson();
+        Assert.AreEqual("{\"time\":\"2026-11-26T14:00:05.123Z\",\"mono\":1.000001,\"boot\":\"b\",\"level\":\"warn\",\"id\":7,\"category\":\"C\",\"message\":\"say \\\"hi\\\" \\\\ \\u0001\"}", json);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
         Assert.AreEqual("say \"hi\" \\ \u0001", doc.RootElement.GetProperty("message").GetString());
     }
 }

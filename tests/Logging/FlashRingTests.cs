@@ -225,4 +225,24 @@ public sealed class FlashRingTests
         var options = new LoggingOptions { FlashDir = _dir, SegmentCount = count, SegmentBytes = segmentBytes, BatchBytes = batchBytes };
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => MaptLogging.CreateFactory(options));
     }
+
+    [TestMethod]
+    public void FlushEvery_OnTheEventLoop_WritesBatchedLinesWithoutBeingAsked()
+    {
+        LoggingOptions options = Options();
+        options.FlushIntervalMs = 20;
+        using MaptLoggerFactory factory = MaptLogging.CreateFactory(options);
+        using var loop = new Mapt.Platform.EventLoop(factory.CreateLogger("Mapt.Platform"));
+        MaptLogging.FlushEvery(loop, factory);
+        factory.CreateLogger("Mapt.Test").LogInformation(601, "waiting for the timer");
+        Assert.IsFalse(ReadAllSegments().Contains("waiting for the timer"));
+        var until = DateTime.UtcNow.AddSeconds(5);
+        while (!ReadAllSegments().Contains("waiting for the timer") && DateTime.UtcNow < until)
+            loop.RunOnce(50);
+        StringAssert.Contains(ReadAllSegments(), "waiting for the timer");
+        long syncs = factory.Provider.Flash!.Syncs;
+        for (int i = 0; i < 5; i++)
+            loop.RunOnce(30);
+        Assert.AreEqual(syncs, factory.Provider.Flash.Syncs, "no fdatasync when nothing was logged");
+    }
 }
