@@ -18,10 +18,7 @@ internal static unsafe class FlashFiles
     /// <summary>open(2); -1 with <paramref name="errno"/> set on failure.</summary>
     public static int Open(string path, int flags, out int errno)
     {
-        Span<byte> name = stackalloc byte[Encoding.UTF8.GetMaxByteCount(path.Length) + 1];
-        int n = Encoding.UTF8.GetBytes(path, name);
-        name[n] = 0;
-        fixed (byte* p = name)
+        fixed (byte* p = CString(path))
         {
             int fd;
             do
@@ -36,10 +33,7 @@ internal static unsafe class FlashFiles
     /// <summary>mkdir(2) of one level; an existing directory is success.</summary>
     public static int MakeDirectory(string path)
     {
-        Span<byte> name = stackalloc byte[Encoding.UTF8.GetMaxByteCount(path.Length) + 1];
-        int n = Encoding.UTF8.GetBytes(path, name);
-        name[n] = 0;
-        fixed (byte* p = name)
+        fixed (byte* p = CString(path))
         {
             if (LibC.mkdir(p, 0x1ed /* 0755 */) == 0)
                 return 0;
@@ -50,11 +44,16 @@ internal static unsafe class FlashFiles
 
     public static void Unlink(string path)
     {
-        Span<byte> name = stackalloc byte[Encoding.UTF8.GetMaxByteCount(path.Length) + 1];
-        int n = Encoding.UTF8.GetBytes(path, name);
-        name[n] = 0;
-        fixed (byte* p = name)
+        fixed (byte* p = CString(path))
             LibC.unlink(p);
+    }
+
+    /// <summary>The path as libc wants it: UTF-8, NUL-terminated.</summary>
+    private static byte[] CString(string path)
+    {
+        byte[] bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
+        Encoding.UTF8.GetBytes(path, bytes);
+        return bytes;
     }
 
     /// <summary>Writes all of <paramref name="data"/>; 0 or the errno of the failing write.</summary>
