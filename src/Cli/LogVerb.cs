@@ -51,7 +51,9 @@ internal static class LogVerb
         if (!query.TrySelect(contents, lines))
         {
             int boots = contents.Boots().Count;
-            Console.Error.WriteLine($"mapt log: boot {query.Boot} is not in the ring in {dir}: it holds {boots} boot(s), 0 to {1 - Math.Max(boots, 1)}");
+            Console.Error.WriteLine(boots == 0
+                ? $"mapt log: the ring in {dir} holds no log lines yet"
+                : $"mapt log: boot {query.Boot} is not in the ring in {dir}: it holds {boots} boot(s), 0 to {1 - boots}");
             return ExitCodes.Failure;
         }
         if (contents.SkippedLines > 0)
@@ -103,10 +105,7 @@ internal static class LogVerb
         var text = new StringBuilder();
         foreach (FlashLine line in lines)
         {
-            if (json)
-                line.AppendJson(text);
-            else
-                text.Append(line.ToString());
+            text.Append(json ? line.ToJson() : line.ToString());
             text.Append('\n');
         }
         Console.Out.Write(text.ToString());

@@ -1,5 +1,6 @@
 using System;
 using System.Text;
+using Mapt.Platform;
 using Tmds.Linux;
 
 namespace Mapt.Logging;
@@ -17,10 +18,7 @@ internal static unsafe class FlashFiles
     /// <summary>open(2); -1 with <paramref name="errno"/> set on failure.</summary>
     public static int Open(string path, int flags, out int errno)
     {
-        Span<byte> name = stackalloc byte[Encoding.UTF8.GetMaxByteCount(path.Length) + 1];
-        int n = Encoding.UTF8.GetBytes(path, name);
-        name[n] = 0;
-        fixed (byte* p = name)
+        fixed (byte* p = CString(path))
         {
             int fd;
             do
@@ -35,10 +33,7 @@ internal static unsafe class FlashFiles
     /// <summary>mkdir(2) of one level; an existing directory is success.</summary>
     public static int MakeDirectory(string path)
     {
-        Span<byte> name = stackalloc byte[Encoding.UTF8.GetMaxByteCount(path.Length) + 1];
-        int n = Encoding.UTF8.GetBytes(path, name);
-        name[n] = 0;
-        fixed (byte* p = name)
+        fixed (byte* p = CString(path))
         {
             if (LibC.mkdir(p, 0x1ed /* 0755 */) == 0)
                 return 0;
@@ -49,11 +44,16 @@ internal static unsafe class FlashFiles
 
     public static void Unlink(string path)
     {
-        Span<byte> name = stackalloc byte[Encoding.UTF8.GetMaxByteCount(path.Length) + 1];
-        int n = Encoding.UTF8.GetBytes(path, name);
-        name[n] = 0;
-        fixed (byte* p = name)
+        fixed (byte* p = CString(path))
             LibC.unlink(p);
+    }
+
+    /// <summary>The path as libc wants it: UTF-8, NUL-terminated.</summary>
+    private static byte[] CString(string path)
+    {
+        byte[] bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
+        Encoding.UTF8.GetBytes(path, bytes);
+        return bytes;
     }
 
     /// <summary>Writes all of <paramref name="data"/>; 0 or the errno of the failing write.</summary>
@@ -124,15 +124,15 @@ internal static unsafe class FlashFiles
         }
     }
 
-    /// <summary>A field engineer's name for the errors flash actually gives.</summary>
+    /// <summary>What the flash said, in words and with the errno's name a field engineer can search for.</summary>
     public static string ErrnoText(int errno)
     {
-        if (errno == LibC.EROFS) return "read-only file system (EROFS)";
-        if (errno == LibC.ENOSPC) return "no space left (ENOSPC)";
-        if (errno == LibC.EACCES) return "permission denied (EACCES)";
-        if (errno == LibC.ENOENT) return "no such directory (ENOENT)";
-        if (errno == LibC.EIO) return "I/O error (EIO)";
-        if (errno == LibC.EDQUOT) return "quota exceeded (EDQUOT)";
-        return "errno " + errno.ToString();
+        string name = Errno.Name(errno);
+        if (errno == Errno.EROFS) return "read-only file system (" + name + ")";
+        if (errno == Errno.ENOSPC) return "no space left (" + name + ")";
+        if (errno == Errno.EACCES) return "permission denied (" + name + ")";
+        if (errno == Errno.ENOENT) return "no such directory (" + name + ")";
+        if (errno == Errno.EIO) return "I/O error (" + name + ")";
+        return name;
     }
 }

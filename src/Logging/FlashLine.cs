@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
+using Mapt.Text;
 using Microsoft.Extensions.Logging;
 
 namespace Mapt.Logging;
@@ -72,7 +73,8 @@ internal sealed class FlashLine
     public static bool TryParse(ReadOnlySpan<byte> line, out FlashLine? parsed)
     {
         parsed = null;
-        if (line.Length < TimeLength + 12 || line.IndexOf((byte)0) >= 0 || !IsTime(line.Slice(0, TimeLength)) || line[TimeLength] != ' ')
+        // No control bytes: written lines have them escaped, so one means damage.
+        if (line.Length < TimeLength + 12 || line.IndexOfAnyInRange((byte)0, (byte)0x1f) >= 0 || !IsTime(line.Slice(0, TimeLength)) || line[TimeLength] != ' ')
             return false;
         ReadOnlySpan<byte> rest = line.Slice(TimeLength + 1);
         if (!NextField(ref rest, out ReadOnlySpan<byte> mono) || !IsMono(mono)
@@ -91,39 +93,38 @@ internal sealed class FlashLine
     public override string ToString() =>
         Time + " " + Mono + " " + Boot + " " + LogLevelWords.Of(Level) + " " + EventId.ToString() + " " + Category + " " + Message;
 
-    /// <summary>One JSON object (mapt log --json): the only JSON the logging area writes.</summary>
-    public void AppendJson(StringBuilder json)
+    /// <summary>One JSON object (mapt log --json); mono in seconds as a number.</summary>
+    public string ToJson()
     {
-        json.Append("{\"time\":");
-        JsonString(json, Time);
-        json.Append(",\"mono\":").Append(Mono);
-        json.Append(",\"boot\":");
-        JsonString(json, Boot);
-        json.Append(",\"level\":\"").Append(LogLevelWords.Of(Level));
-        json.Append("\",\"id\":").Append(EventId);
-        json.Append(",\"category\":");
-        JsonString(json, Category);
-        json.Append(",\"message\":");
-        JsonString(json, Message);
-        json.Append('}');
+        var json = new JsonWriter();
+        json.StartObject()
+            .Property("time", Time)
+            .Property("mono", MonoSeconds())
+            .Property("boot", Boot)
+            .Property("level", LogLevelWords.Of(Level))
+            .Property("id", EventId)
+            .Property("category", Category)
+            .Property("message", Message)
+            .EndObject();
+        return json.ToString();
     }
 
-    private static void JsonString(StringBuilder json, string text)
+    // Mono was checked to be digits '.' digits when the line was parsed.
+    private double MonoSeconds()
     {
-        json.Append('"');
-        foreach (char c in text)
+        long whole = 0, fraction = 0, scale = 1;
+        bool afterDot = false;
+        foreach (char c in Mono)
         {
-            if (c == '"' || c == '\\')
-                json.Append('\\').Append(c);
-            else if (c < 0x20)
-                json.Append("\\u00").Append(Hex(c >> 4)).Append(Hex(c & 0xf));
-            else
-                json.Append(c);
+            if (c == '.')
+                afterDot = true;
+            else if (afterDot && scale < 1_000_000_000)
+                (fraction, scale) = (fraction * 10 + (c - '0'), scale * 10);
+            else if (!afterDot)
+                whole = whole * 10 + (c - '0');
         }
-        json.Append('"');
+        return whole + (double)fraction / scale;
     }
-
-    private static char Hex(int nibble) => (char)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
 
     private static bool NextField(ref ReadOnlySpan<byte> rest, out ReadOnlySpan<byte> field)
     {

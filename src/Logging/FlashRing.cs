@@ -61,10 +61,10 @@ internal sealed class FlashRing : IDisposable
     /// <paramref name="previousExit"/> is how the last run recorded in the ring ended.
     /// </summary>
     public static FlashRing? Open(LoggingOptions options, string bootId, Action<int> onFailure,
-        out PreviousExit previousExit, out bool sealedTornTail, out int errno)
+        out PreviousExit previousExit, out bool cutTornTail, out int errno)
     {
         options.Validate();
-        sealedTornTail = false;
+        cutTornTail = false;
         string directory = options.FlashDir!;
         errno = FlashFiles.MakeDirectory(directory);
         FlashSegment[] segments = FlashSegment.ReadRing(directory);
@@ -91,18 +91,21 @@ internal sealed class FlashRing : IDisposable
             if (ring._fd < 0)
                 return null;
             ring._size = FlashFiles.Size(ring._fd);
-            if (ring._size > 0 && newest.Bytes[newest.Bytes.Length - 1] != (byte)'\n')
+            ReadOnlySpan<byte> bytes = newest.Bytes;
+            if (bytes.Length > 0 && bytes[bytes.Length - 1] != (byte)'\n')
             {
-                // A torn last line (power loss mid-write): end it, so it stays one unreadable
-                // line instead of swallowing the first line of this run.
-                errno = FlashFiles.WriteAll(ring._fd, "\n"u8);
-                if (errno != 0)
+                // A torn last line (power lost mid-write, or the zeros a file system leaves):
+                // cut it off, so it cannot run into this run's first line. The header ends in
+                // '\n', so there is always a whole line to cut back to.
+                int keep = bytes.LastIndexOf((byte)'\n') + 1;
+                if (LibC.ftruncate(ring._fd, keep) != 0)
                 {
+                    errno = LibC.errno;
                     FlashFiles.Close(ring._fd);
                     return null;
                 }
-                ring._size++;
-                sealedTornTail = true;
+                ring._size = keep;
+                cutTornTail = true;
             }
         }
         else

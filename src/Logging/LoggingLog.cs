@@ -14,16 +14,16 @@ internal static partial class LoggingLog
     public static partial void FlashUnavailable(ILogger logger, string directory, string error);
 
     [LoggerMessage(EventId = LoggingEventIds.CleanStop, Level = LogLevel.Information,
-        Message = "mapt stopping cleanly (boot {BootId}); flash log flushed and closed")]
+        Message = "mapt stopping cleanly (boot {BootId}); log lines flushed")]
     public static partial void CleanStop(ILogger logger, string bootId);
 
     [LoggerMessage(EventId = LoggingEventIds.FlashWriteFailed, Level = LogLevel.Warning,
         Message = "writing the flash log in {Directory} failed ({Error}); flash logging is off until mapt restarts, the console goes on")]
     public static partial void FlashWriteFailed(ILogger logger, string directory, string error);
 
-    [LoggerMessage(EventId = LoggingEventIds.TornTailSealed, Level = LogLevel.Information,
-        Message = "the newest flash log segment in {Directory} ended in a torn line (power lost while writing); it was closed off and is skipped when read")]
-    public static partial void TornTailSealed(ILogger logger, string directory);
+    [LoggerMessage(EventId = LoggingEventIds.TornTailCut, Level = LogLevel.Information,
+        Message = "the newest flash log segment in {Directory} ended in a torn line (power lost while writing); the torn part was cut off")]
+    public static partial void TornTailCut(ILogger logger, string directory);
 
     [LoggerMessage(EventId = LoggingEventIds.TestHookLine, Level = LogLevel.Error,
         Message = "test hook: error line written on request ({Text})")]

@@ -53,15 +53,15 @@ internal sealed class MaptLoggerProvider : ILoggerProvider
         if (options.FlashDir is { Length: > 0 } dir)
         {
             provider._flash = FlashRing.Open(options, provider.BootId, provider.OnFlashFailure,
-                out PreviousExit previous, out bool sealedTail, out int errno);
+                out PreviousExit previous, out bool cutTail, out int errno);
             provider.PreviousExit = previous;
             provider.UpdateMinLevel();
             if (provider._flash is null)
                 LoggingLog.FlashUnavailable(provider._self, dir, FlashFiles.ErrnoText(errno));
             else
                 flashText = dir + " (" + options.SegmentCount.ToString() + " x " + (options.SegmentBytes / 1024).ToString() + " KiB)";
-            if (sealedTail)
-                LoggingLog.TornTailSealed(provider._self, dir);
+            if (cutTail)
+                LoggingLog.TornTailCut(provider._self, dir);
         }
         LoggingLog.BootMarker(provider._self, options.Version, provider.BootId, KernelBootId(), provider.PreviousExit.ToString(), flashText);
         provider.Flush();

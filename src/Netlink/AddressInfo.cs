@@ -3,8 +3,11 @@ using System.Buffers.Binary;
 
 namespace Mapt.Netlink;
 
-/// <summary>An interface address as RTM_NEWADDR describes it (struct ifaddrmsg + IFA_* attributes).</summary>
-public readonly struct AddressInfo
+/// <summary>
+/// An interface address as RTM_NEWADDR describes it (struct ifaddrmsg + IFA_* attributes). A
+/// class: interfaces have a handful of addresses, and List of a struct would cost ~4 KB of binary.
+/// </summary>
+public sealed class AddressInfo
 {
     internal const int FixedLength = 8; // sizeof(struct ifaddrmsg)
 
@@ -26,7 +29,7 @@ public readonly struct AddressInfo
 
     internal static bool TryRead(in NetlinkMessage message, out AddressInfo address)
     {
-        address = default;
+        address = null!;
         ReadOnlySpan<byte> p = message.Payload;
         if (p.Length < FixedLength)
             return false;
@@ -82,6 +85,4 @@ public readonly struct AddressInfo
         return true;
     }
 
-    public override string ToString() =>
-        string.Concat(Address.ToString(), "/", PrefixLength.ToString(), " dev ", Index.ToString(), " flags 0x", ((uint)Flags).ToString("x"));
 }

@@ -85,6 +85,4 @@ public sealed class LinkInfo
         return new string(text[..^1]);
     }
 
-    public override string ToString() =>
-        string.Concat(Index.ToString(), ": ", Name, IsUp ? " up" : " down", HasCarrier ? " carrier" : " no-carrier", " mtu ", Mtu.ToString());
 }

@@ -151,7 +151,6 @@ public sealed partial class RtnlMonitor : IDisposable
     private void Resync()
     {
         Overruns++;
-        int discarded = 0;
         while (true)
         {
             int error = _socket.TryReceive(out _);
@@ -159,7 +158,6 @@ public sealed partial class RtnlMonitor : IDisposable
                 break;
             if (error != 0 && error != Errno.ENOBUFS)
                 throw new NetlinkException("discard rtnetlink events", error);
-            discarded++;
         }
         int before = _socket.GetReceiveBufferSize();
         if (before < MaxReceiveBuffer)
@@ -169,13 +167,13 @@ public sealed partial class RtnlMonitor : IDisposable
             _client.DumpLinks(),
             _client.DumpAddresses(),
             _client.DumpRoutes(AddressFamily.Unspec, RouteTable.Unspec));
-        LogOverrun(_logger, Overruns, discarded, before, after, snapshot.Links.Count, snapshot.Addresses.Count, snapshot.Routes.Count);
+        LogOverrun(_logger, Overruns, after, snapshot.Routes.Count);
         Resynced?.Invoke(snapshot);
     }
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Warning,
-        Message = "Netlink events were lost (ENOBUFS, overrun {Overruns}): discarded {Discarded} queued datagrams, receive buffer {Before} -> {After} bytes, re-read {Links} links, {Addresses} addresses, {Routes} routes")]
-    private static partial void LogOverrun(ILogger logger, int overruns, int discarded, int before, int after, int links, int addresses, int routes);
+        Message = "Netlink events were lost (ENOBUFS, overrun {Overruns}): queue discarded, receive buffer raised to {Bytes} bytes, all links, addresses and {Routes} routes re-read from the kernel")]
+    private static partial void LogOverrun(ILogger logger, int overruns, int bytes, int routes);
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Warning,
         Message = "Malformed netlink event datagram (bad header at byte {Offset} of {Length}): rest dropped, state re-read from the kernel")]
@@ -183,7 +181,7 @@ public sealed partial class RtnlMonitor : IDisposable
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning,
         Message = "Unreadable netlink event (type {Type}, {Length} payload bytes): skipped")]
-    private static partial void LogUnreadable(ILogger logger, ushort type, int length);
+    private static partial void LogUnreadable(ILogger logger, int type, int length);
 
     public void Dispose() => _socket.Dispose();
 }

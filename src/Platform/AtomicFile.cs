@@ -27,7 +27,7 @@ public static class AtomicFile
                     long n = LibC.write(fd, p + done, data.Length - done);
                     if (n < 0)
                     {
-                        int errno = Errno.Last;
+                        int errno = LibC.errno;
                         if (errno == Errno.EINTR)
                             continue;
                         throw new PlatformException("write " + temp, errno);
@@ -36,7 +36,7 @@ public static class AtomicFile
                 }
             }
             if (durable && LibC.fsync(fd) != 0)
-                throw new PlatformException("fsync " + temp, Errno.Last);
+                throw new PlatformException("fsync " + temp, LibC.errno);
         }
         finally
         {
@@ -53,7 +53,7 @@ public static class AtomicFile
         int fd = TryOpen(path, LibC.O_RDONLY, 0);
         if (fd < 0)
         {
-            int errno = Errno.Last;
+            int errno = LibC.errno;
             if (errno == Errno.ENOENT)
                 return null;
             throw new PlatformException("open " + path, errno);
@@ -71,7 +71,7 @@ public static class AtomicFile
                     n = LibC.read(fd, p + length, bytes.Length - length);
                 if (n < 0)
                 {
-                    int errno = Errno.Last;
+                    int errno = LibC.errno;
                     if (errno == Errno.EINTR)
                         continue;
                     throw new PlatformException("read " + path, errno);
@@ -96,7 +96,7 @@ public static class AtomicFile
         {
             if (LibC.unlink(pp) != 0)
             {
-                int errno = Errno.Last;
+                int errno = LibC.errno;
                 if (errno == Errno.ENOENT)
                     return;
                 throw new PlatformException("unlink " + path, errno);
@@ -116,8 +116,8 @@ public static class AtomicFile
             EnsureDirectory(path.Substring(0, slash));
         byte[] p = Zero(path);
         fixed (byte* pp = p)
-            if (LibC.mkdir(pp, 0x1ed) != 0 && Errno.Last != Errno.EEXIST)
-                throw new PlatformException("mkdir " + path, Errno.Last);
+            if (LibC.mkdir(pp, 0x1ed) != 0 && LibC.errno != Errno.EEXIST)
+                throw new PlatformException("mkdir " + path, LibC.errno);
     }
 
     private static string DirectoryOf(string path)
@@ -132,7 +132,7 @@ public static class AtomicFile
         try
         {
             if (LibC.fsync(fd) != 0)
-                throw new PlatformException("fsync " + directory, Errno.Last);
+                throw new PlatformException("fsync " + directory, LibC.errno);
         }
         finally
         {
@@ -165,7 +165,7 @@ public static class AtomicFile
     {
         int fd = TryOpen(path, flags, mode);
         if (fd < 0)
-            throw new PlatformException("open " + path, Errno.Last);
+            throw new PlatformException("open " + path, LibC.errno);
         return fd;
     }
 
@@ -177,7 +177,7 @@ public static class AtomicFile
         {
             do
                 fd = LibC.open(pp, flags | LibC.O_CLOEXEC, (mode_t)mode);
-            while (fd < 0 && Errno.Last == Errno.EINTR);
+            while (fd < 0 && LibC.errno == Errno.EINTR);
         }
         return fd;
     }

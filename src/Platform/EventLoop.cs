@@ -119,7 +119,9 @@ public sealed partial class EventLoop : IDisposable
         Wakeups++;
         if (ready < 0)
         {
-            int errno = Errno.Last;
+            // Tmds.LibC does not record errno for Marshal.GetLastPInvokeError: read it directly.
+            // A signal (the self-pipe's handler) interrupts poll with EINTR; that is no error.
+            int errno = LibC.errno;
             if (errno != Errno.EINTR)
                 throw new PlatformException("poll", errno);
             return;

@@ -14,7 +14,7 @@ public static class RouteText
         {
             if (!Ipv6Prefix.TryParse(text, out Ipv6Prefix p6, out _))
                 return false;
-            address = InetAddress.V6(p6.Address.Value);
+            address = InetAddress.V6(p6.Address.High, p6.Address.Low);
             length = (byte)p6.Length;
             return true;
         }
@@ -30,7 +30,7 @@ public static class RouteText
         address = default;
         if (!Ipv6Address.TryParse(text, out Ipv6Address a))
             return false;
-        address = InetAddress.V6(a.Value);
+        address = InetAddress.V6(a.High, a.Low);
         return true;
     }
 }

@@ -144,7 +144,7 @@ public sealed partial class WanDaemon
         var route = new RouteInfo
         {
             Family = AddressFamily.Inet6,
-            Destination = InetAddress.V6(p.Address.Value),
+            Destination = InetAddress.V6(p.Address.High, p.Address.Low),
             DestinationLength = (byte)p.Length,
             Gateway = _wanGateway,
             OutputInterface = _rtnl!.GetLink(_config.Wan).Index,
@@ -300,7 +300,7 @@ public sealed partial class WanDaemon
     private static string Describe(RouteInfo r) => r.ToString();
 
     /// <summary>RFC 5952 text for IPv6 (netlink's own ToString spells every group).</summary>
-    internal static string Text(InetAddress a) => !a.IsSet ? "-" : a.IsV4 ? a.ToString() : new Mapt.Net.Ipv6Address(a.Value).ToString();
+    internal static string Text(InetAddress a) => !a.IsSet ? "-" : a.IsV4 ? a.ToString() : new Mapt.Net.Ipv6Address(a.High, a.Low).ToString();
 
     private SystemUndoer Undoer() => new(_rtnl!, _iptables, _config.Nat46Control);
 

@@ -255,7 +255,7 @@ public sealed partial class WanDaemon : IDisposable
             return;
         bool linkLocal = false;
         foreach (AddressInfo a in _rtnl!.DumpAddresses(AddressFamily.Inet6, _wanIndex))
-            if (a.IsUsable && (a.Address.Value >> 118) == 0x3fa) // fe80::/10
+            if (a.IsUsable && (a.Address.High >> 54) == 0x3fa) // fe80::/10
                 linkLocal = true;
         InetAddress gateway = default;
         foreach (RouteInfo r in _rtnl.DumpRoutes(AddressFamily.Inet6))

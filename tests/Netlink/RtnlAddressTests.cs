@@ -39,12 +39,12 @@ public sealed class RtnlAddressTests
                 string local = o.GetProperty("local").GetString()!;
                 AddressInfo? a = mine.Find(x => x.Index == index && Text(x.Address) == local);
                 Assert.IsNotNull(a, local);
-                Assert.AreEqual(o.GetProperty("prefixlen").GetInt32(), a.Value.PrefixLength, local);
-                Assert.AreEqual(o.TryGetProperty("deprecated", out _), (a.Value.Flags & AddressFlags.Deprecated) != 0, local);
-                Assert.AreEqual(o.TryGetProperty("tentative", out _), (a.Value.Flags & AddressFlags.Tentative) != 0, local);
-                Assert.AreEqual(o.TryGetProperty("dadfailed", out _), (a.Value.Flags & AddressFlags.DadFailed) != 0, local);
+                Assert.AreEqual(o.GetProperty("prefixlen").GetInt32(), a.PrefixLength, local);
+                Assert.AreEqual(o.TryGetProperty("deprecated", out _), (a.Flags & AddressFlags.Deprecated) != 0, local);
+                Assert.AreEqual(o.TryGetProperty("tentative", out _), (a.Flags & AddressFlags.Tentative) != 0, local);
+                Assert.AreEqual(o.TryGetProperty("dadfailed", out _), (a.Flags & AddressFlags.DadFailed) != 0, local);
                 string family = o.GetProperty("family").GetString()!;
-                Assert.AreEqual(family == "inet" ? AddressFamily.Inet : AddressFamily.Inet6, a.Value.Family);
+                Assert.AreEqual(family == "inet" ? AddressFamily.Inet : AddressFamily.Inet6, a.Family);
             }
         }
         Assert.AreEqual(expected, mine.Count);
@@ -60,14 +60,14 @@ public sealed class RtnlAddressTests
         // The peer owns the address, so our DAD must fail (RFC 4862 section 5.4.5).
         lab.Peer.Sh("ip addr add 2001:db8::77/64 dev peer0 nodad");
         lab.Client.AddAddress(lab.WanIndex, Parse("2001:db8::77"), 64);
-        AddressInfo first = lab.Client.DumpAddresses(AddressFamily.Inet6, lab.WanIndex).Find(x => Text(x.Address) == "2001:db8::77");
+        AddressInfo first = lab.Client.DumpAddresses(AddressFamily.Inet6, lab.WanIndex).Find(x => Text(x.Address) == "2001:db8::77")!;
         Assert.AreNotEqual(AddressFlags.None, first.Flags & (AddressFlags.Tentative | AddressFlags.DadFailed));
         Assert.IsFalse(first.IsUsable);
         AddressInfo later = first;
         for (int i = 0; i < 50 && (later.Flags & AddressFlags.DadFailed) == 0; i++)
         {
             System.Threading.Thread.Sleep(100);
-            later = lab.Client.DumpAddresses(AddressFamily.Inet6, lab.WanIndex).Find(x => Text(x.Address) == "2001:db8::77");
+            later = lab.Client.DumpAddresses(AddressFamily.Inet6, lab.WanIndex).Find(x => Text(x.Address) == "2001:db8::77")!;
         }
         Assert.AreNotEqual(AddressFlags.None, later.Flags & AddressFlags.DadFailed);
         bool oracleSaysFailed = false;
