@@ -119,10 +119,11 @@ public sealed partial class EventLoop : IDisposable
         Wakeups++;
         if (ready < 0)
         {
-            // Tmds.LibC does not record errno for Marshal.GetLastPInvokeError: read it directly.
-            // A signal (the self-pipe's handler) interrupts poll with EINTR; that is no error.
+            // A signal (the self-pipe's handler) interrupts poll with EINTR; that is no error, nor
+            // is EAGAIN (poll(2): a transient allocation failure, try again). Measured: after
+            // SIGTERM the errno seen here was EAGAIN, so both only mean "go round again".
             int errno = LibC.errno;
-            if (errno != Errno.EINTR)
+            if (errno != Errno.EINTR && errno != Errno.EAGAIN)
                 throw new PlatformException("poll", errno);
             return;
         }
