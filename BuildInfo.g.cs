@@ -3,5 +3,5 @@ namespace Mapt;
 internal static class BuildInfo
 {
     public const string Version = "0.1.0";
-    public const string Commit = "f67a4b4a3fb4";
+    public const string Commit = "b9fc09ebc6b1";
 }
