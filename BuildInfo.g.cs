@@ -3,5 +3,5 @@ namespace Mapt;
 internal static class BuildInfo
 {
     public const string Version = "0.1.0";
-    public const string Commit = "b9fc09ebc6b1";
+    public const string Commit = "f83cea509c8b";
 }
