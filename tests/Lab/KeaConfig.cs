@@ -24,6 +24,8 @@ internal sealed class KeaConfig
     /// <summary>The identifier of the server's DUID-EN (enterprise 2495, ISC); not persisted.</summary>
     public string ServerIdentifier { get; set; } = "0102030405060708";
     public List<string> OptionData { get; } = new();
+    /// <summary>Per-lease and per-packet log lines at WARN only: the fixture keeps every line, long runs set this.</summary>
+    public bool QuietLeases { get; set; }
 
     /// <summary>The RFC 7599 Example 1 BMR with PORTPARAMS: rule 2001:db8::/40, 192.0.2.0/24, o=16; a=6, k=8, PSID 0x34.</summary>
     public static KeaConfig RfcExample1()
@@ -60,7 +62,11 @@ internal sealed class KeaConfig
         s.Append(" \"subnet6\": [{\"subnet\": \"").Append(Subnet).Append("\", \"interface\": \"").Append(Interface).Append("\", \"id\": 1,\n");
         s.Append("   \"pd-pools\": [{\"prefix\": \"").Append(PdPrefix).Append("\", \"prefix-len\": ").Append(PdPrefixLength)
             .Append(", \"delegated-len\": ").Append(DelegatedLength).Append("}]}],\n");
-        s.Append(" \"loggers\": [{\"name\": \"kea-dhcp6\", \"output_options\": [{\"output\": \"stdout\"}], \"severity\": \"INFO\"}]\n");
+        s.Append(" \"loggers\": [{\"name\": \"kea-dhcp6\", \"output_options\": [{\"output\": \"stdout\"}], \"severity\": \"INFO\"}");
+        if (QuietLeases)
+            foreach (string logger in new[] { "leases", "packets", "alloc-engine", "dhcpsrv", "options", "ddns" })
+                s.Append(",\n  {\"name\": \"kea-dhcp6.").Append(logger).Append("\", \"output_options\": [{\"output\": \"stdout\"}], \"severity\": \"WARN\"}");
+        s.Append("]\n");
         s.Append("}}\n");
         return s.ToString();
     }

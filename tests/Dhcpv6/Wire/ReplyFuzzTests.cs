@@ -29,8 +29,8 @@ public sealed class ReplyFuzzTests
     {
         var fuzzer = new ReplyFuzzer(seed);
         fuzzer.Run(count);
-        System.Console.WriteLine($"BENCH fuzz messages={fuzzer.Messages} parsed={fuzzer.Parsed} containers={fuzzer.ContainersAccepted} seconds={fuzzer.Seconds:F3} rate={fuzzer.Messages / fuzzer.Seconds:F0}");
-        Assert.AreEqual(count, fuzzer.Messages);
+        System.Console.WriteLine($"BENCH fuzz messages={fuzzer.Count} parsed={fuzzer.Parsed} containers={fuzzer.ContainersAccepted} seconds={fuzzer.Seconds:F3} rate={fuzzer.Count / fuzzer.Seconds:F0}");
+        Assert.AreEqual(count, fuzzer.Count);
         Assert.AreEqual(0, fuzzer.Exceptions, fuzzer.FirstFailure);
         Assert.AreEqual(0, fuzzer.RfcBreakingAccepted, fuzzer.FirstFailure);
         // The mutations must reach deep: many parse, and many containers survive and are checked.

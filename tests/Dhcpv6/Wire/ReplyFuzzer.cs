@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using Mapt.Dhcpv6;
@@ -19,7 +20,7 @@ internal sealed class ReplyFuzzer
 
     public ReplyFuzzer(int seed) => _random = new Random(seed);
 
-    public long Messages { get; private set; }
+    public long Count { get; private set; }
     public long Parsed { get; private set; }
     public long ContainersAccepted { get; private set; }
     public long Exceptions { get; private set; }
@@ -33,7 +34,7 @@ internal sealed class ReplyFuzzer
         for (int i = 0; i < count; i++)
         {
             int length = Mutate();
-            Messages++;
+            Count++;
             ReadOnlySpan<byte> message = _buffer.AsSpan(0, length);
             try
             {
@@ -68,6 +69,13 @@ internal sealed class ReplyFuzzer
             }
         }
         Seconds += watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The mutated messages themselves, the same sequence <see cref="Run"/> parses for the same seed.</summary>
+    public IEnumerable<byte[]> Messages(int count)
+    {
+        for (int i = 0; i < count; i++)
+            yield return _buffer.AsSpan(0, Mutate()).ToArray();
     }
 
     private static int FirstMapt(Dhcpv6Message m)
