@@ -198,7 +198,7 @@ public sealed partial class Dhcpv6Client
         var dns = new Ipv6Address[m.DnsServers.Length];
         for (int i = 0; i < dns.Length; i++)
             dns[i] = new Ipv6Address(m.DnsServers[i]);
-        var lease = new Lease(m.ServerId!, source, _settings.IaId, prefixes.ToArray(), t1, t2, nowMs, dns, m.DomainList, mapt);
+        var lease = new Lease(m.ServerId!, source, _settings.IaId, prefixes.ToArray(), t1, t2, nowMs, dns, m.DomainList, mapt) { S46Options = m.S46Options };
 
         Lease? old = Lease;
         LeaseChange change = LeaseChange.Acquired;

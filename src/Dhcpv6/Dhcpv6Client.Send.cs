@@ -11,7 +11,10 @@ public sealed partial class Dhcpv6Client
         Span<byte> buffer = stackalloc byte[512];
         int length = BuildCurrent(buffer, nowMs);
         if (!_transport.Send(buffer.Slice(0, length)))
-            Dhcpv6Log.SendFailed(_logger, Name(_sending), _settings.InterfaceName);
+        {
+            _tx.SendFailed(nowMs);
+            Dhcpv6Log.SendFailed(_logger, Name(_sending), _settings.InterfaceName, Transmission.RetryAfterFailedSendMs);
+        }
         else
             Dhcpv6Log.Sent(_logger, Name(_sending), _xid.ToString("x6"), _tx.Count, _tx.NextSendMs - nowMs);
     }

@@ -14,8 +14,8 @@ internal static partial class Dhcpv6Log
     [LoggerMessage(EventId = 301, Level = LogLevel.Debug, Message = "dhcpv6: sent {Message} (transaction {Xid}, attempt {Attempt}); next try in {DelayMs} ms")]
     public static partial void Sent(ILogger logger, string message, string xid, int attempt, long delayMs);
 
-    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "dhcpv6: sending {Message} on {Iface} failed; it is retried on schedule")]
-    public static partial void SendFailed(ILogger logger, string message, string iface);
+    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "dhcpv6: sending {Message} on {Iface} failed (link down or its link-local address not ready); trying again in {DelayMs} ms")]
+    public static partial void SendFailed(ILogger logger, string message, string iface, int delayMs);
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "dhcpv6: dropped a message from {Source}: {Reason}; the lease in force is kept")]
     public static partial void Dropped(ILogger logger, string source, string reason);

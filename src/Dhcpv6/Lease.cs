@@ -41,6 +41,8 @@ public sealed class Lease
     public Ipv6Address[] DnsServers { get; }
     public string[] DomainList { get; }
     public MaptDomain? Mapt { get; }
+    /// <summary>The S46 containers of the reply exactly as received, for logs and `mapt probe`.</summary>
+    public S46RawOption[] S46Options { get; init; } = Array.Empty<S46RawOption>();
 
     /// <summary>The End-user prefix the MAP rules apply to: the first delegated prefix.</summary>
     public Ipv6Prefix EndUserPrefix => Ipv6Prefix.Masked(new Ipv6Address(Prefixes[0].Prefix), Prefixes[0].Length);

@@ -13,6 +13,7 @@ public struct Transmission
     private readonly RetransmissionParameters _parameters;
     private readonly Random _random;
     private long _deadlineMs;
+    private long _previousRtMs;
 
     public Transmission(RetransmissionParameters parameters, Random random, long nowMs, int mrdMs, bool skipInitialDelay)
     {
@@ -48,6 +49,7 @@ public struct Transmission
             return false;
         if (nowMs >= _deadlineMs)
             return false;
+        _previousRtMs = RtMs;
         if (Count == 0)
         {
             FirstSendMs = nowMs;
@@ -65,6 +67,20 @@ public struct Transmission
         NextSendMs = Math.Min(nowMs + RtMs, _deadlineMs);
         return true;
     }
+
+    /// <summary>
+    /// The kernel refused the send (link down, link-local address not back from DAD yet): it
+    /// does not count as a transmission, and is tried again within a second rather than a
+    /// whole RT later (a Renew's RT is 10 s and more).
+    /// </summary>
+    public void SendFailed(long nowMs)
+    {
+        Count--;
+        RtMs = _previousRtMs;
+        NextSendMs = Math.Min(nowMs + RetryAfterFailedSendMs, _deadlineMs);
+    }
+
+    public const int RetryAfterFailedSendMs = 1000;
 
     /// <summary>True when the last allowed send has gone out and its RT (or MRD) has run out.</summary>
     public bool IsExhausted(long nowMs) =>
