@@ -123,25 +123,15 @@ public sealed class SystemUndoer : IUndoer
     }
 
     /// <summary>
-    /// Flows SNATed to the MAP address: their reply direction is addressed to it. Left in
-    /// conntrack they would keep old ports (outside a new port set) or an old address alive.
+    /// Flows SNATed to the MAP address (ctnetlink). Left in conntrack they would keep old ports
+    /// (outside a new port set) or an old address alive after the rules are gone.
     /// </summary>
     private static string? Conntrack(string ipv4)
     {
-        if (ipv4.Length == 0)
-            return "conntrack entry without address";
-        ChildResult r;
-        try
-        {
-            r = ChildProcess.Run(new[] { "conntrack", "-D", "--reply-dst", ipv4 }, "", 5000);
-        }
-        catch (ApplyException e)
-        {
-            return e.Message;
-        }
-        // conntrack exits 1 when it deleted nothing: that is done too.
-        if (r.Succeeded || r.Stderr.Contains("flow entries have been deleted", StringComparison.Ordinal))
-            return null;
-        return "conntrack -D --reply-dst " + ipv4 + ": " + r.Describe() + " " + r.Stderr.Trim();
+        if (!Mapt.Net.Ipv4Address.TryParse(ipv4, out Mapt.Net.Ipv4Address address))
+            return "conntrack entry with a bad address '" + ipv4 + "'";
+        using ConntrackClient conntrack = ConntrackClient.Open();
+        conntrack.DeleteNatTo(InetAddress.V4(address.Value));
+        return null;
     }
 }
