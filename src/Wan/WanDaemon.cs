@@ -104,6 +104,9 @@ public sealed partial class WanDaemon : IDisposable
                     WanLog.StateEntered(_log, StateName(t.From), StateName(t.To), t.Reason);
                     _since = DateTimeOffset.UtcNow;
                 }
+                // Before the actions: while an apply runs, status already says Provisioning.
+                if (step.Transitions.Count != 0 && step.Actions.Count != 0)
+                    WriteStatus();
                 foreach (WanAction a in step.Actions)
                 {
                     try
