@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Daemon benchmarks (contract: tests/bench/run.sh), on the published x64 binary in the lab of
+# tests/lab/demo.sh (Kea on the ISP side, --translator none with a veth stand-in):
+#   - Reply received -> Up: from mapt's "lease acquired" log line to its "-> Up" line, beside a
+#     shell script applying the same state (iptables-restore of the same rules, ip route, sysctl);
+#   - link down -> teardown complete: from `ip link set isp0 down` to mapt's "TearingDown ->"
+#     line, beside the same teardown done by a shell script;
+#   - SIGKILL -> restarted and Up (journal undone, Solicit, Up), beside a cold start;
+#   - steady-state RSS and wake-ups per minute when idle (context switches of all threads over
+#     30 s with a 1000 s T1), beside kea-dhcp6 idle in the same run.
+set -euo pipefail
+root=$1
+mapt=$root/out/linux-x64/mapt
+tag="mapt-bench-$$"
+isp=$tag-isp gw=$tag-gw inet=$tag-inet
+work=$(mktemp -d /tmp/mapt-bench.XXXXXX)
+pid=""
+cleanup() {
+  [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+  for ns in $isp $gw $inet; do
+    for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+    ip netns del "$ns" 2>/dev/null
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
+ms() { date -d "$1" +%s%3N; }                 # ISO timestamp of a log line -> epoch ms
+now() { date +%s%3N; }
+logline() { grep -m1 "$1" "$work/mapt.log" | cut -d' ' -f1; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+for n in $isp $gw $inet; do ip netns add $n; ns $n ip link set lo up; ns $n sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0; done
+ip link add isp0 netns $isp type veth peer name wan0 netns $gw
+ip link add map0 netns $gw type veth peer name map-peer netns $inet
+ns $isp sh -c "sysctl -qw net.ipv6.conf.isp0.keep_addr_on_down=1; ip link set isp0 address 02:00:00:00:00:01; ip addr add fe80::1/64 dev isp0; ip addr add 2001:db8:1::1/64 dev isp0; ip link set isp0 up"
+ns $gw sh -c "ip link set wan0 up; ip -6 route add default via fe80::1 dev wan0; ip link set map0 arp off"
+ns $inet ip link set map-peer up
+mkdir -p "$work/kea" "$work/flash" "$work/run"
+cat >"$work/kea/kea.json" <<KEA
+{"Dhcp6": {
+ "interfaces-config": {"interfaces": ["isp0"]},
+ "lease-database": {"type": "memfile", "persist": false},
+ "server-id": {"type": "EN", "enterprise-id": 2495, "identifier": "0102030405060708", "persist": false},
+ "renew-timer": 1000, "rebind-timer": 2000, "preferred-lifetime": 3000, "valid-lifetime": 4000,
+ "option-data": [
+  {"name": "s46-cont-mapt"},
+  {"space": "s46-cont-mapt-options", "name": "s46-rule", "data": "0, 16, 24, 192.0.2.0, 2001:db8::/40"},
+  {"space": "s46-rule-options", "name": "s46-portparams", "data": "6, 52/8"},
+  {"space": "s46-cont-mapt-options", "name": "s46-dmr", "data": "2001:db8:ffff::/64"}],
+ "subnet6": [{"subnet": "2001:db8:1::/64", "interface": "isp0", "id": 1,
+   "pd-pools": [{"prefix": "2001:db8:12:3400::", "prefix-len": 56, "delegated-len": 56}]}],
+ "loggers": [{"name": "kea-dhcp6", "output_options": [{"output": "$work/kea/kea.log"}], "severity": "WARN"}]
+}}
+KEA
+ip netns exec $isp env KEA_PIDFILE_DIR="$work/kea" KEA_LOCKFILE_DIR="$work/kea" kea-dhcp6 -c "$work/kea/kea.json" >/dev/null 2>&1 &
+kea=$!
+sleep 0.5
+
+start() { : >"$work/mapt.log"; ip netns exec $gw env MAPT_DHCP_NO_DELAY=1 "$mapt" run --wan wan0 --map-dev map0 --translator none --flash-dir "$work/flash" --run-dir "$work/run" >>"$work/mapt.log" 2>&1 & pid=$!; }
+wait_log() { for _ in $(seq 1000); do grep -q "$1" "$work/mapt.log" && return 0; sleep 0.02; done; echo "bench: '$1' not logged" >&2; cat "$work/mapt.log" >&2; return 1; }
+stop() { kill -TERM $pid; wait $pid || true; pid=""; }
+
+rounds=5
+reply_up=() flap=() recover=() cold=() base_up=() base_down=()
+for i in $(seq $rounds); do
+  t0=$(now); start; wait_log " -> Up: MAP-T configured"; cold+=($(( $(now) - t0 )))
+  reply_up+=($(( $(ms "$(logline 'lease acquired')") - 0 )))
+  reply_up[-1]=$(( $(ms "$(logline 'Provisioning -> Up')") - reply_up[-1] ))
+  # The same state as a shell script would make it: saved rules back in, routes, sysctls.
+  ns $gw iptables-save >"$work/v4"; ns $gw ip6tables-save >"$work/v6"
+  # link down -> teardown complete
+  : >"$work/mapt.log"; t0=$(now); ns $isp ip link set isp0 down; wait_log "TearingDown -> WaitingForLink"
+  flap+=($(( $(ms "$(logline 'TearingDown -> WaitingForLink')") - t0 )))
+  ns $isp ip link set isp0 up; wait_log " -> Up: MAP-T configured"
+  # SIGKILL -> restarted and Up
+  kill -9 $pid; wait $pid 2>/dev/null || true
+  t0=$(now); start; wait_log " -> Up: MAP-T configured"; recover+=($(( $(now) - t0 )))
+  stop
+  # Baseline: a shell applying, then removing, the same state.
+  t0=$(now)
+  ns $gw sh -c "iptables-restore --noflush <'$work/v4'; ip6tables-restore --noflush <'$work/v6'; ip link set map0 mtu 1480 up; sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1; ip route replace default dev map0 mtu 1480; ip -6 route replace 2001:db8:12:3400:0:c000:212:34/128 dev map0; ip -6 route replace 2001:db8:ffff::/64 via fe80::1 dev wan0"
+  base_up+=($(( $(now) - t0 )))
+  t0=$(now)
+  ns $gw sh -c "ip -6 route del 2001:db8:ffff::/64 via fe80::1 dev wan0; ip -6 route del 2001:db8:12:3400:0:c000:212:34/128 dev map0; ip route del default dev map0; sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0; iptables -t nat -F; iptables -t mangle -F; iptables -F; ip6tables -F; for c in \$(iptables-save | sed -n 's/^:\\(MAPT_[A-Z_]*\\).*/\\1/p'); do for t in nat mangle filter; do iptables -t \$t -X \$c 2>/dev/null; done; done; for c in \$(ip6tables-save | sed -n 's/^:\\(MAPT_[A-Z_]*\\).*/\\1/p'); do ip6tables -X \$c 2>/dev/null; done; conntrack -D --reply-dst 192.0.2.18 >/dev/null 2>&1 || true"
+  base_down+=($(( $(now) - t0 )))
+done
+m() { printf '%s\n' "$@" | median; }
+ratio() { echo "scale=2; $1 / ($2 + 0.0001)" | bc -l; }
+echo "| daemon | Reply received -> Up (ms, median of $rounds; target < 50) | $(m "${reply_up[@]}") | $(m "${base_up[@]}") (shell script applying the same state) | $(ratio "$(m "${reply_up[@]}")" "$(m "${base_up[@]}")") |"
+echo "| daemon | link down -> teardown complete (ms, median of $rounds; target < 100) | $(m "${flap[@]}") | $(m "${base_down[@]}") (shell script removing the same state) | $(ratio "$(m "${flap[@]}")" "$(m "${base_down[@]}")") |"
+echo "| daemon | SIGKILL -> restarted and Up, journal undone (ms, median of $rounds; target < 1000 + one DHCPv6 round trip) | $(m "${recover[@]}") | $(m "${cold[@]}") (cold start to Up, no journal) | $(ratio "$(m "${recover[@]}")" "$(m "${cold[@]}")") |"
+
+# Idle: Up with T1 = 1000 s; count context switches of every thread over 30 s.
+start; wait_log " -> Up: MAP-T configured"; sleep 2
+switches() { local total=0 f; for f in /proc/$1/task/*/status; do total=$(( total + $(awk '/^(voluntary|nonvoluntary)_ctxt_switches/ {s+=$2} END {print s}' "$f") )); done; echo $total; }
+a=$(switches $pid); k=$(switches $kea); sleep 30; b=$(switches $pid); l=$(switches $kea)
+rss=$(awk '/^VmRSS/ {print $2}' /proc/$pid/status); krss=$(awk '/^VmRSS/ {print $2}' /proc/$kea/status)
+echo "| daemon | steady-state RSS when Up (KB; target < 16384) | $rss | $krss (kea-dhcp6, idle) | $(ratio "$rss" "$krss") |"
+echo "| daemon | wake-ups per minute when idle (context switches, all threads; target < 2) | $(( (b - a) * 2 )) | $(( (l - k) * 2 )) (kea-dhcp6, idle) | $(ratio $(( (b - a) * 2 )) $(( (l - k) * 2 ))) |"
+stop
