@@ -24,15 +24,14 @@ internal static class StatusVerb
     {
         string runDir = options.RunDir ?? DefaultRunDir;
         string path = StateFile.PathIn(runDir);
-        string? text = AtomicFile.Read(path);
-        if (text is null)
+        List<StatusLine>? lines = RunningDaemon.ReadState(runDir);
+        if (lines is null)
         {
             Console.Error.WriteLine($"mapt status: no daemon is running (no state file {path}; is 'mapt run' started with --run-dir {runDir}?)");
             return ExitCodes.StatusNotRunning;
         }
-        List<StatusLine> lines = StateFile.Parse(text);
-        string pid = StateFile.Value(lines, Tr181View.Root + "X_MAPT_Pid") ?? "";
-        if (!IsMapt(pid))
+        string pid = RunningDaemon.PidOf(lines);
+        if (!RunningDaemon.IsAlive(pid))
         {
             string state = StateFile.Value(lines, Tr181View.Root + "X_MAPT_State") ?? "unknown";
             Console.Error.WriteLine($"mapt status: no daemon is running: {path} names pid {pid}, which is gone (its last state was {state}); 'mapt run' will undo its journal on start, 'mapt teardown' does it now");
@@ -42,14 +41,5 @@ internal static class StatusVerb
         List<StatusLine> report = StatusReport.Build(lines, netDev, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         Console.Out.Write(options.Json ? StatusReport.Json(report) : StatusReport.Text(report));
         return ExitCodes.Success;
-    }
-
-    /// <summary>The pid is alive and is mapt (pids are reused after a crash and a reboot).</summary>
-    private static bool IsMapt(string pid)
-    {
-        if (pid.Length == 0 || pid == "0")
-            return false;
-        string? cmdline = AtomicFile.Read("/proc/" + pid + "/cmdline");
-        return cmdline is not null && cmdline.Contains("mapt", StringComparison.Ordinal);
     }
 }

@@ -38,8 +38,9 @@ internal static class TeardownVerb
             Console.Error.WriteLine("mapt teardown: " + e.Message + "; nothing was changed");
             return ExitCodes.Usage;
         }
-        string? running = RunningDaemon(config.RunDir);
-        if (running is not null)
+        List<StatusLine>? state = RunningDaemon.ReadState(config.RunDir);
+        string running = state is null ? "" : RunningDaemon.PidOf(state);
+        if (RunningDaemon.IsAlive(running))
         {
             Console.Error.WriteLine($"mapt teardown: mapt is running (pid {running}); stop it with SIGTERM (it tears down itself), nothing was changed");
             return ExitCodes.Failure;
@@ -63,16 +64,4 @@ internal static class TeardownVerb
         return o.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
     }
 
-    private static string? RunningDaemon(string runDir)
-    {
-        string? text = AtomicFile.Read(StateFile.PathIn(runDir));
-        if (text is null)
-            return null;
-        List<StatusLine> lines = StateFile.Parse(text);
-        string pid = StateFile.Value(lines, Tr181View.Root + "X_MAPT_Pid") ?? "";
-        if (pid.Length == 0 || pid == "0")
-            return null;
-        string? cmdline = AtomicFile.Read("/proc/" + pid + "/cmdline");
-        return cmdline is not null && cmdline.Contains("mapt", StringComparison.Ordinal) ? pid : null;
-    }
 }
