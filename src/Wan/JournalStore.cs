@@ -23,5 +23,5 @@ public sealed class JournalStore
     }
 
     /// <summary>Called once everything it listed is undone.</summary>
-    public void Delete() => AtomicFile.Delete(Path);
+    public void Delete(bool durable = true) => AtomicFile.Delete(Path, durable);
 }

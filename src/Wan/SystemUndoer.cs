@@ -31,8 +31,8 @@ public sealed class SystemUndoer : IUndoer
         {
             switch (entry.Kind)
             {
-                case UndoKind.Iptables: _iptables.Teardown(IpFamily.Ipv4); return null;
-                case UndoKind.Ip6tables: _iptables.Teardown(IpFamily.Ipv6); return null;
+                case UndoKind.Iptables: return Iptables(IpFamily.Ipv4, entry.Body);
+                case UndoKind.Ip6tables: return Iptables(IpFamily.Ipv6, entry.Body);
                 case UndoKind.Sysctl: return Sysctl(entry.Arg(0), entry.Arg(1));
                 case UndoKind.Route4:
                 case UndoKind.Route6: return Route(entry);
@@ -52,6 +52,30 @@ public sealed class SystemUndoer : IUndoer
         {
             return e.Message;
         }
+    }
+
+    /// <summary>
+    /// The teardown text recorded in the journal is one restore (the fast path, while the rules
+    /// are as applied); if the tables differ from it (a crash before the restore, someone
+    /// else's edits), the restore fails as a whole and the installed MAPT_ chains are read and
+    /// removed instead.
+    /// </summary>
+    private string? Iptables(IpFamily family, string body)
+    {
+        if (body.Length != 0)
+        {
+            try
+            {
+                _iptables.Restore(family, body);
+                return null;
+            }
+            catch (ApplyException)
+            {
+                // Fall through: remove what is actually there.
+            }
+        }
+        _iptables.Teardown(family);
+        return null;
     }
 
     private static string? Sysctl(string key, string value)

@@ -222,7 +222,8 @@ public sealed partial class WanDaemon
             failed = o.Failures.Count;
             if (failed != 0)
                 _lastError = "teardown: " + o.Failures[0];
-            _journalStore.Delete();
+            // Not fsync'ed: if a power cut brings the journal back, undoing it again is harmless.
+            _journalStore.Delete(durable: false);
         }
         _owned.Clear();
         _applied = null;

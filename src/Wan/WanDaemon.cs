@@ -105,7 +105,7 @@ public sealed partial class WanDaemon : IDisposable
                     _since = DateTimeOffset.UtcNow;
                 }
                 // Before the actions: while an apply runs, status already says Provisioning.
-                if (step.Transitions.Count != 0 && step.Actions.Count != 0)
+                if (_machine.State is WanState.Provisioning or WanState.Changing)
                     WriteStatus();
                 foreach (WanAction a in step.Actions)
                 {
