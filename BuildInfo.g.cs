@@ -3,5 +3,5 @@ namespace Mapt;
 internal static class BuildInfo
 {
     public const string Version = "0.1.0";
-    public const string Commit = "f183b234df70";
+    public const string Commit = "bd36ba75918e";
 }
