@@ -3,5 +3,5 @@ namespace Mapt;
 internal static class BuildInfo
 {
     public const string Version = "0.1.0";
-    public const string Commit = "bd36ba75918e";
+    public const string Commit = "84f909bf66ff";
 }

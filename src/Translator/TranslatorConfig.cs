@@ -1,5 +1,5 @@
-using System;
 using System.Text;
+using Mapt.Net;
 
 namespace Mapt.Translator;
 
@@ -22,22 +22,11 @@ public sealed class TranslatorConfig
     {
         MapAddressing a = Addressing;
         var sb = new StringBuilder(128);
-        AppendIpv4(sb.Append("IPv4 "), a.Ipv4);
-        sb.Append(" PSID ").Append(a.Psid).Append('/').Append(a.PsidLength).Append(" offset ").Append(a.PsidOffset);
-        AppendIpv6(sb.Append(" MAP address "), a.MapIpv6);
+        sb.Append("IPv4 ").Append(new Ipv4Address(a.Ipv4).ToString())
+          .Append(" PSID ").Append(a.PortSet.Psid).Append('/').Append(a.PortSet.PsidLength)
+          .Append(" offset ").Append(a.PortSet.PsidOffset)
+          .Append(" MAP address ").Append(a.MapIpv6Address.ToString())
+          .Append(" DMR ").Append(a.Dmr is { } d ? d.ToString() : "none");
         return sb.ToString();
-    }
-
-    internal static void AppendIpv4(StringBuilder sb, uint v) =>
-        sb.Append(v >> 24).Append('.').Append((v >> 16) & 0xff).Append('.').Append((v >> 8) & 0xff).Append('.').Append(v & 0xff);
-
-    internal static void AppendIpv6(StringBuilder sb, ReadOnlySpan<byte> a)
-    {
-        for (int i = 0; i < 16; i += 2)
-        {
-            if (i > 0)
-                sb.Append(':');
-            sb.Append(((a[i] << 8) | a[i + 1]).ToString("x", System.Globalization.CultureInfo.InvariantCulture));
-        }
     }
 }
