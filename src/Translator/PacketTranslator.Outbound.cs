@@ -23,6 +23,9 @@ public sealed partial class PacketTranslator
         int fragOffset = flags & 0x1fff;
         bool more = (flags & 0x2000) != 0;
         bool fragment = more || fragOffset != 0;
+        // RFC 7915 §4.1: DF clear and too big for the IPv6 path: a Fragment header, and the
+        // TUN writer cuts the packet (the whole datagram is here, so checksums still work).
+        bool needsFragmentHeader = fragment || ((flags & 0x4000) == 0 && total - ihl + 40 > Ipv6Mtu);
         uint id = U16(p, 4);
         Span<byte> l4 = p.Slice(ihl);
 
@@ -79,11 +82,11 @@ public sealed partial class PacketTranslator
 
         int tos = p[1], ttl = p[8];
         int payload = total - ihl;
-        int header = fragment ? 48 : 40;
+        int header = needsFragmentHeader ? 48 : 40;
         int newStart = start + ihl - header;
         Span<byte> h = buffer.Slice(newStart, header);
-        WriteIpv6Header(h, tos, payload + header - 40, fragment ? Fragment6 : protocol, ttl, _map.MapIpv6, dst6);
-        if (fragment)
+        WriteIpv6Header(h, tos, payload + header - 40, needsFragmentHeader ? Fragment6 : protocol, ttl, _map.MapIpv6, dst6);
+        if (needsFragmentHeader)
         {
             // RFC 7915 §4.1: Fragment header with the IPv4 offset, M flag and identification.
             h[40] = (byte)protocol;

@@ -33,6 +33,12 @@ public sealed partial class PacketTranslator
 
     public TranslatorCounters Counters { get; }
 
+    /// <summary>
+    /// The IPv6 path MTU towards the BR (the WAN MTU). An IPv4 packet without DF that would
+    /// not fit once translated gets a Fragment header, so it can be cut (RFC 7915 §4.1).
+    /// </summary>
+    public int Ipv6Mtu { get; set; } = 1500;
+
     public MapAddressing Addressing => _map;
 
     /// <summary>New addressing (a new lease): pending fragment state belonged to the old one.</summary>

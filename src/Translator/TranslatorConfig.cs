@@ -17,6 +17,9 @@ public sealed class TranslatorConfig
     /// <summary>The TUN device MTU: the WAN MTU - 20 (RFC 7599 §10, as for nat46); 0 leaves it.</summary>
     public int Mtu { get; }
 
+    /// <summary>The IPv6 MTU towards the BR: the TUN MTU + 20 (the WAN MTU), at least 1280.</summary>
+    public int Ipv6Mtu => System.Math.Max(1280, Mtu + 20);
+
     /// <summary>One line for the log: IPv4, port set, MAP address, DMR.</summary>
     public string Describe()
     {

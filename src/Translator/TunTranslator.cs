@@ -23,6 +23,7 @@ public sealed partial class TunTranslator : IDisposable
     private readonly ILogger _logger;
     private readonly byte[] _buffer = new byte[Batch * Slot];
     private readonly int[] _lengths = new int[Batch];
+    private int _mtu;
 
     private TunTranslator(TunDevice tun, PacketTranslator translator, ILogger logger)
     {
@@ -47,7 +48,7 @@ public sealed partial class TunTranslator : IDisposable
             tun.Dispose();
             throw;
         }
-        var t = new TunTranslator(tun, new PacketTranslator(config.Addressing), logger);
+        var t = new TunTranslator(tun, new PacketTranslator(config.Addressing) { Ipv6Mtu = config.Ipv6Mtu }, logger) { _mtu = config.Mtu };
         LogOpened(logger, deviceName, config.Mtu, config.Describe());
         return t;
     }
@@ -60,8 +61,13 @@ public sealed partial class TunTranslator : IDisposable
     public void Reconfigure(TranslatorConfig config)
     {
         _translator.Reconfigure(config.Addressing);
-        if (config.Mtu > 0)
+        _translator.Ipv6Mtu = config.Ipv6Mtu;
+        // Only a changed MTU is set: the ioctl socket belongs to the caller's namespace.
+        if (config.Mtu > 0 && config.Mtu != _mtu)
+        {
             _tun.SetMtuAndUp(config.Mtu);
+            _mtu = config.Mtu;
+        }
         LogReconfigured(_logger, _tun.Name, config.Mtu, config.Describe());
     }
 
@@ -97,18 +103,30 @@ public sealed partial class TunTranslator : IDisposable
                 bool outbound = buffer[start] >> 4 != 6;
                 if (_translator.Translate(buffer, ref start, ref length) != DropReason.None)
                     continue;
-                int err = _tun.Write(buffer.Slice(start, length));
-                if (err != 0)
+                if (outbound && Ipv6Fragmenter.Needed(buffer.Slice(start, length), _translator.Ipv6Mtu))
                 {
-                    if (outbound)
-                        Counters.ErrorsSent++;
-                    else
-                        Counters.ErrorsReceived++;
+                    var fragments = new Ipv6Fragmenter(buffer, start, length, _translator.Ipv6Mtu);
+                    while (fragments.TryNext(out int fs, out int fl))
+                        Write(buffer.Slice(fs, fl), outbound);
+                }
+                else
+                {
+                    Write(buffer.Slice(start, length), outbound);
                 }
             }
             if (drained)
                 return;
         }
+    }
+
+    private void Write(ReadOnlySpan<byte> packet, bool outbound)
+    {
+        if (_tun.Write(packet) == 0)
+            return;
+        if (outbound)
+            Counters.ErrorsSent++;
+        else
+            Counters.ErrorsReceived++;
     }
 
     public void Dispose() => _tun.Dispose();
