@@ -3,5 +3,5 @@ namespace Mapt;
 internal static class BuildInfo
 {
     public const string Version = "0.1.0";
-    public const string Commit = "c88d21adebc2";
+    public const string Commit = "0f501ec6759b";
 }
