@@ -3,5 +3,5 @@ namespace Mapt;
 internal static class BuildInfo
 {
     public const string Version = "0.1.0";
-    public const string Commit = "0f501ec6759b";
+    public const string Commit = "82301b5f7814";
 }
