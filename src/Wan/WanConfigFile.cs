@@ -97,8 +97,6 @@ public static class WanConfigFile
             int line = config.StaticRules.Count != 0 ? config.StaticRules[0].Line : config.StaticPrefix?.Line ?? config.StaticDmr?.Line ?? 0;
             throw new ConfigError(config.File, line, "static MAP-T needs all of static-rule, static-prefix and static-dmr");
         }
-        if (config.Translator == TranslatorKind.Tun)
-            throw new ConfigError(config.File, 0, "translator tun is not available in this build (use nat46 or none)");
     }
 
     // Linux IFNAMSIZ is 16 with the NUL: 15 characters, no '/', no whitespace, not "." or "..".

@@ -51,6 +51,11 @@ public sealed partial class WanDaemon
             }
             _journalStore.Write(written);
 
+            if (_config.Translator == TranslatorKind.Tun)
+            {
+                step = "TUN translator " + _config.MapDevice;
+                StartTranslator(result, content, settings.MapDeviceMtu);
+            }
             var routes = new List<OwnedRoute>();
             foreach (PlanStep s in plan!.Setup)
             {
@@ -80,7 +85,7 @@ public sealed partial class WanDaemon
             WanLog.Applied(_log, ElapsedMs(start), plan.Summary());
             return WanEvent.Of(WanEventKind.ApplyDone);
         }
-        catch (Exception e) when (e is ApplyException or NetlinkException or IOException or UnauthorizedAccessException or Platform.PlatformException)
+        catch (Exception e) when (e is ApplyException or NetlinkException or IOException or UnauthorizedAccessException or Platform.PlatformException or ArgumentException)
         {
             _lastError = step + ": " + e.Message;
             WanLog.ApplyFailed(_log, step, e.Message, RetryMs / 1000);
@@ -101,6 +106,8 @@ public sealed partial class WanDaemon
                     Nat46().Run(Nat46Commands.Teardown(_config.MapDevice));
                 Nat46().Run(s.Nat46!);
                 break;
+            case PlanStepKind.Link when _config.Translator == TranslatorKind.Tun:
+                return; // the translator set its device's MTU and brought it up
             case PlanStepKind.Link:
                 LinkInfo dev = _rtnl!.GetLink(s.Device!);
                 _mapIndex = dev.Index;
@@ -225,6 +232,7 @@ public sealed partial class WanDaemon
             // Not fsync'ed: if a power cut brings the journal back, undoing it again is harmless.
             _journalStore.Delete(durable: false);
         }
+        StopTranslator();
         _owned.Clear();
         _applied = null;
         _appliedPlan = null;

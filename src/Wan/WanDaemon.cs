@@ -286,6 +286,7 @@ public sealed partial class WanDaemon : IDisposable
 
     public void Dispose()
     {
+        StopTranslator();
         _dhcpSocket?.Dispose();
         _monitor?.Dispose();
         _rtnl?.Dispose();

@@ -230,4 +230,23 @@ public sealed class DaemonScenarioTests
         Assert.AreEqual("Static", lab.StatusValue("Device.MAP.Domain.1.Rule.1.Origin"));
         Assert.AreEqual("192.0.2.18", lab.StatusValue("Device.MAP.Domain.1.X_MAPT_IPv4Address"));
     }
+
+    [TestMethod]
+    public void TranslatorTun_DeviceCreatedAndConfigured_GoneAfterSigterm()
+    {
+        using GatewayLab lab = GatewayLab.Start();
+        string clean = lab.Snapshot();
+        lab.StartMapt(null, "--translator", "tun", "--map-dev", "mapt0");
+        lab.WaitState("Up");
+        string link = lab.Gw.Sh("ip link show mapt0");
+        StringAssert.Contains(link, "mtu 1480");
+        StringAssert.Contains(link, "UP");
+        StringAssert.Contains(lab.Gw.Sh("ip route show default"), "dev mapt0");
+        StringAssert.Contains(lab.Gw.Sh("iptables-save -t nat"), "-o mapt0");
+        Assert.AreEqual("tun", lab.StatusValue("Device.MAP.X_MAPT_Translator"));
+        lab.Signal("TERM");
+        Assert.AreEqual(0, lab.WaitExit());
+        Assert.AreNotEqual(0, lab.Gw.Try("ip link show mapt0").ExitCode, "the TUN device must go with the translator");
+        Assert.AreEqual(clean, lab.Snapshot());
+    }
 }
