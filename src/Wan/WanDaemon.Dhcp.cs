@@ -162,6 +162,7 @@ public sealed partial class WanDaemon
                     key = "";
                 }
                 Post(WanEvent.Reply(key, ChangeName(change)));
+                WriteStatus(); // lease timers move on a renewal even when the state does not
                 break;
             case LeaseChange.Expired:
                 _lease = null;
