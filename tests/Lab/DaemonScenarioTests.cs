@@ -249,4 +249,44 @@ public sealed class DaemonScenarioTests
         Assert.AreNotEqual(0, lab.Gw.Try("ip link show mapt0").ExitCode, "the TUN device must go with the translator");
         Assert.AreEqual(clean, lab.Snapshot());
     }
+
+    [TestMethod]
+    public void MapTWithdrawnByTheServer_OrderlyTeardown_DhcpKeepsTheLease()
+    {
+        using GatewayLab lab = GatewayLab.Start();
+        string clean = lab.Snapshot();
+        lab.StartMapt();
+        lab.WaitState("Up");
+        KeaConfig withoutMapT = GatewayLab.Example1();
+        withoutMapT.OptionData.Clear();
+        lab.Kea.Reload(withoutMapT);
+        lab.Signal("USR1");
+        lab.WaitState("Soliciting");
+        StringAssert.Contains(lab.Output, "TearingDown: MAP-T withdrawn by the server");
+        Assert.AreEqual(clean, lab.Snapshot(), "MAP-T withdrawn must leave nothing of it");
+        Assert.AreEqual("", lab.StatusValue("Device.MAP.Domain.1.X_MAPT_IPv4Address"));
+        Assert.AreEqual("Disabled", lab.StatusValue("Device.MAP.Domain.1.Status"));
+    }
+
+    [TestMethod]
+    public void Signals_HupReloadsTheFile_Usr2DumpsTheState()
+    {
+        using GatewayLab lab = GatewayLab.Start();
+        string conf = Path.Combine(lab.Work, "mapt.conf");
+        File.WriteAllText(conf, "log-level = info\n");
+        lab.StartMapt(null, "--config", conf);
+        lab.WaitState("Up");
+        lab.Signal("USR2");
+        File.WriteAllText(conf, "log-level = info\nmss = 1400\n");
+        lab.Signal("HUP");
+        File.WriteAllText(conf, "mss = 9\n");
+        lab.Signal("HUP");
+        for (int i = 0; i < 100 && !lab.Output.Contains("reload refused"); i++)
+            System.Threading.Thread.Sleep(50);
+        StringAssert.Contains(lab.Output, "state dump (SIGUSR2): state=Up");
+        StringAssert.Contains(lab.Output, "applied=\"2001:db8:12:3400::/56 2001:db8::/40,192.0.2.0/24,16");
+        StringAssert.Contains(lab.Output, "configuration reloaded from " + conf);
+        StringAssert.Contains(lab.Output, "reload refused: " + conf + ":1: mss: '9'");
+        Assert.AreEqual("Up", lab.State(), "a refused reload keeps the daemon running as it was");
+    }
 }
