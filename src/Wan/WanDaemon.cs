@@ -60,9 +60,6 @@ public sealed partial class WanDaemon : IDisposable
             WanLog.StaticMap(_log, _config.File, _static.Key);
 
         _rtnl = RtnlClient.Open();
-        // A journal left behind means the last run died with MAP-T applied: undo it first, so
-        // that this run starts from a clean gateway whatever it finds.
-        RecoverJournal(_rtnl);
 
         foreach (int signal in new[] { Sigterm, Sigint })
             _loop.AddSignal(signal, () => Post(WanEvent.Of(WanEventKind.Stop, signal == Sigterm ? "SIGTERM" : "SIGINT")));
@@ -78,7 +75,16 @@ public sealed partial class WanDaemon : IDisposable
         _loop.AddReader(_monitor.Fd, () => { _monitor.Drain(); AfterEvents(); }, "rtnetlink");
 
         WriteStatus();
+        // A journal left behind means the last run died with MAP-T applied: undo it before
+        // anything is applied, so nothing lands over its leftovers. With DHCPv6, after Reassess
+        // on purpose: the first Solicit is already out, and its wait for Advertises (RFC 8415
+        // 18.2.1, >= 1 s) overlaps the undo; no Reply is handled before the loop runs. A static
+        // rule would be applied inside Reassess, so then the undo comes first.
+        if (_static is not null)
+            RecoverJournal(_rtnl);
         Reassess("start");
+        if (_static is null)
+            RecoverJournal(_rtnl);
         AfterEvents();
         _loop.Run();
         WanLog.Stopped(_log, 0);

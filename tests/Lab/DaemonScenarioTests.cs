@@ -229,6 +229,15 @@ public sealed class DaemonScenarioTests
         lab.WaitState("Up");
         Assert.AreEqual("Static", lab.StatusValue("Device.MAP.Domain.1.Rule.1.Origin"));
         Assert.AreEqual("192.0.2.18", lab.StatusValue("Device.MAP.Domain.1.X_MAPT_IPv4Address"));
+        string up = lab.Snapshot();
+
+        // A static rule is applied at once on start: the old journal must be undone before it.
+        lab.Kill9();
+        lab.StartMapt(null, "--config", conf);
+        lab.WaitState("Up");
+        StringAssert.Contains(lab.Output, "died with MAP-T applied");
+        Assert.AreEqual(up, lab.Snapshot(), "after the restart the gateway is configured exactly once");
+        Assert.IsTrue(lab.JournalExists, "the new run's journal must survive the old one's undo");
     }
 
     [TestMethod]
