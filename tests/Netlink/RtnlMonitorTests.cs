@@ -32,6 +32,30 @@ public sealed class RtnlMonitorTests
     }
 
     [TestMethod]
+    public void Drain_NothingQueued_ReturnsZeroWithoutBlocking()
+    {
+        using var lab = new NetlinkLab();
+        using RtnlMonitor monitor = lab.OpenMonitor();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.AreEqual(0, monitor.Drain());
+        Assert.IsTrue(clock.ElapsedMilliseconds < 500, "Drain blocked");
+        Assert.IsTrue(monitor.Fd > 2);
+    }
+
+    [TestMethod]
+    public void Drain_RenameAndMtuChange_SeenWithNewValues()
+    {
+        using var lab = new NetlinkLab();
+        using RtnlMonitor monitor = lab.OpenMonitor();
+        var seen = new List<LinkInfo>();
+        monitor.LinkChanged = (link, removed) => { if (link.Index == lab.WanIndex) seen.Add(link); };
+        lab.Ce.Sh("ip link set wan0 down && ip link set wan0 name wan9 && ip link set wan9 mtu 1400 && ip link set wan9 up");
+        Assert.IsTrue(NetlinkLab.PumpUntil(monitor, () => seen.Exists(l => l.Name == "wan9" && l.Mtu == 1400 && l.IsUp)));
+        Assert.IsTrue(seen.Exists(l => !l.IsUp), "the admin-down step was not reported");
+        Assert.AreEqual("wan9", lab.Client.GetLink(lab.WanIndex).Name);
+    }
+
+    [TestMethod]
     public void Drain_AddressAddedAndRemoved_BothFamiliesSeen()
     {
         using var lab = new NetlinkLab();
