@@ -113,15 +113,15 @@ public sealed class ConntrackTests
         foreach ((int sport, string replyDst, int replyDport) in oracle)
         {
             Assert.IsTrue(mine.Exists(e => (e.Original.Protocol == 1 || e.Original.SourcePort == sport)
-                && Text(e.Reply.Destination) == replyDst && (e.Original.Protocol == 1 || e.Reply.DestinationPort == replyDport)),
+                && AddressText(e.Reply.Destination) == replyDst && (e.Original.Protocol == 1 || e.Reply.DestinationPort == replyDport)),
                 $"{sport} {replyDst}:{replyDport} not in the client's dump");
         }
         ConntrackEntry nat = mine.Find(e => e.Original.SourcePort == 5003)!;
-        Assert.AreEqual("198.51.100.2", Text(nat.Original.Source));
+        Assert.AreEqual("198.51.100.2", AddressText(nat.Original.Source));
         Assert.AreEqual(8001, nat.Reply.DestinationPort);
         Assert.IsTrue(nat.IsSourceNat);
         ConntrackEntry ping = mine.Find(e => e.Original.Protocol == 1)!;
-        Assert.AreEqual("192.0.2.100", Text(ping.Reply.Destination));
+        Assert.AreEqual("192.0.2.100", AddressText(ping.Reply.Destination));
         Assert.AreNotEqual(0, ping.Reply.DestinationPortOrId);
     }
 

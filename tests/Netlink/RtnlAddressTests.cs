@@ -16,7 +16,7 @@ public sealed class RtnlAddressTests
         return a;
     }
 
-    internal static string Text(InetAddress a)
+    internal static string AddressText(InetAddress a)
     {
         var bytes = new byte[a.Length];
         a.Write(bytes);
@@ -37,7 +37,7 @@ public sealed class RtnlAddressTests
             {
                 expected++;
                 string local = o.GetProperty("local").GetString()!;
-                AddressInfo? a = mine.Find(x => x.Index == index && Text(x.Address) == local);
+                AddressInfo? a = mine.Find(x => x.Index == index && AddressText(x.Address) == local);
                 Assert.IsNotNull(a, local);
                 Assert.AreEqual(o.GetProperty("prefixlen").GetInt32(), a.PrefixLength, local);
                 Assert.AreEqual(o.TryGetProperty("deprecated", out _), (a.Flags & AddressFlags.Deprecated) != 0, local);
@@ -48,7 +48,7 @@ public sealed class RtnlAddressTests
             }
         }
         Assert.AreEqual(expected, mine.Count);
-        Assert.IsTrue(mine.Exists(x => Text(x.Address) == "2001:db8:2::10" && (x.Flags & AddressFlags.Deprecated) != 0), "preferred_lft 0 is deprecated");
+        Assert.IsTrue(mine.Exists(x => AddressText(x.Address) == "2001:db8:2::10" && (x.Flags & AddressFlags.Deprecated) != 0), "preferred_lft 0 is deprecated");
         Assert.AreEqual(3, lab.Client.DumpAddresses(AddressFamily.Unspec, lab.WanIndex).FindAll(x => x.Scope == RouteScope.Universe).Count);
         Assert.IsTrue(lab.Client.DumpAddresses(AddressFamily.Inet).TrueForAll(x => x.Family == AddressFamily.Inet));
     }
@@ -60,14 +60,14 @@ public sealed class RtnlAddressTests
         // The peer owns the address, so our DAD must fail (RFC 4862 section 5.4.5).
         lab.Peer.Sh("ip addr add 2001:db8::77/64 dev peer0 nodad");
         lab.Client.AddAddress(lab.WanIndex, Parse("2001:db8::77"), 64);
-        AddressInfo first = lab.Client.DumpAddresses(AddressFamily.Inet6, lab.WanIndex).Find(x => Text(x.Address) == "2001:db8::77")!;
+        AddressInfo first = lab.Client.DumpAddresses(AddressFamily.Inet6, lab.WanIndex).Find(x => AddressText(x.Address) == "2001:db8::77")!;
         Assert.AreNotEqual(AddressFlags.None, first.Flags & (AddressFlags.Tentative | AddressFlags.DadFailed));
         Assert.IsFalse(first.IsUsable);
         AddressInfo later = first;
         for (int i = 0; i < 50 && (later.Flags & AddressFlags.DadFailed) == 0; i++)
         {
             System.Threading.Thread.Sleep(100);
-            later = lab.Client.DumpAddresses(AddressFamily.Inet6, lab.WanIndex).Find(x => Text(x.Address) == "2001:db8::77")!;
+            later = lab.Client.DumpAddresses(AddressFamily.Inet6, lab.WanIndex).Find(x => AddressText(x.Address) == "2001:db8::77")!;
         }
         Assert.AreNotEqual(AddressFlags.None, later.Flags & AddressFlags.DadFailed);
         bool oracleSaysFailed = false;

@@ -61,7 +61,7 @@ public sealed class RtnlMonitorTests
         using var lab = new NetlinkLab();
         using RtnlMonitor monitor = lab.OpenMonitor();
         var events = new List<(string Address, bool Removed, AddressFlags Flags)>();
-        monitor.AddressChanged = (a, removed) => events.Add((Text(a.Address), removed, a.Flags));
+        monitor.AddressChanged = (a, removed) => events.Add((AddressText(a.Address), removed, a.Flags));
 
         lab.Ce.Sh("ip addr add 192.0.2.5/24 dev wan0 && ip addr add 2001:db8::5/64 dev wan0");
         Assert.IsTrue(NetlinkLab.PumpUntil(monitor, () => events.Exists(e => e.Address == "192.0.2.5" && !e.Removed)
@@ -110,16 +110,16 @@ public sealed class RtnlMonitorTests
             model.Clear();
             foreach (RouteInfo r in snapshot.Routes)
                 if (Relevant(r))
-                    model.Add(Text(r.Destination));
+                    model.Add(AddressText(r.Destination));
         };
         monitor.RouteChanged = (r, removed) =>
         {
             if (!Relevant(r))
                 return;
             if (removed)
-                model.Remove(Text(r.Destination));
+                model.Remove(AddressText(r.Destination));
             else
-                model.Add(Text(r.Destination));
+                model.Add(AddressText(r.Destination));
         };
 
         // A burst with nobody draining: 200 routes added, every even one removed again.

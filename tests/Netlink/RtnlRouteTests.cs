@@ -25,7 +25,7 @@ public sealed class RtnlRouteTests
     {
         if (r.IsDefault)
             return "default";
-        string a = Text(r.Destination);
+        string a = AddressText(r.Destination);
         return r.DestinationLength == (r.Family == AddressFamily.Inet ? 32 : 128) ? a : a + "/" + r.DestinationLength;
     }
 
@@ -42,7 +42,7 @@ public sealed class RtnlRouteTests
             RouteInfo r = unmatched[i];
             unmatched.RemoveAt(i);
             if (o.TryGetProperty("gateway", out JsonElement gw))
-                Assert.AreEqual(gw.GetString(), Text(r.Gateway), dst);
+                Assert.AreEqual(gw.GetString(), AddressText(r.Gateway), dst);
             else
                 Assert.IsFalse(r.Gateway.IsSet, dst);
             if (o.TryGetProperty("dev", out JsonElement dev))
@@ -188,7 +188,7 @@ public sealed class RtnlRouteTests
             found = lab.Client.FindRaDefaultRoute(lab.WanIndex);
         }
         Assert.IsNotNull(found, lab.Ce.Sh("ip -6 route show"));
-        Assert.AreEqual("fe80::1", Text(found.Value.Gateway));
+        Assert.AreEqual("fe80::1", AddressText(found.Value.Gateway));
         Assert.AreEqual(RouteProtocol.Ra, found.Value.Protocol);
         JsonElement oracle = lab.Json("-6 route show default proto ra");
         Assert.AreEqual(1, oracle.GetArrayLength());
