@@ -227,6 +227,9 @@ internal sealed class FlashRing : IDisposable
     private int OpenNextSegment()
     {
         int slot = (_slot + 1) % _segmentCount;
+        // Unlinked, not truncated: ext4 flushes a file truncated to zero when it is closed
+        // (auto_da_alloc), one forced write-back per rotation.
+        FlashFiles.Unlink(FlashFiles.SlotPath(_directory, slot));
         int fd = FlashFiles.Open(FlashFiles.SlotPath(_directory, slot), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_TRUNC | LibC.O_APPEND, out int errno);
         if (fd < 0)
             return errno;
