@@ -119,14 +119,30 @@ public sealed class LoggingBinaryTests
         StringAssert.Contains(r.Stderr, " error 899 ");
     }
 
+    [TestMethod]
+    public void FlashFillingUpWhileRunning_IsReportedOnceAndLoggingGoesOn()
+    {
+        // One 4 KiB page left: the segment's first page fills, the next write finds no room.
+        ProcResult r = InPrivateMount("dd if=/dev/zero of=\"$d/filler\" bs=4k count=14 2>/dev/null", lines: 300);
+        Assert.AreEqual(0, r.ExitCode, r.ToString());
+        string[] reports = LinesOf(r.Stderr).Where(l => l.Contains(" 801 ") || l.Contains(" 803 ")).ToArray();
+        Assert.AreEqual(1, reports.Length, r.Stderr);
+        StringAssert.Contains(reports[0], " warn 803 Mapt.Logging writing the flash log in ");
+        StringAssert.Contains(reports[0], "(no space left (ENOSPC)); flash logging is off until mapt restarts");
+        // Every line still reached the console, the last ones after the flash gave up.
+        StringAssert.Contains(r.Stderr, "test hook: information line 299,");
+        StringAssert.Contains(r.Stderr, " error 899 ");
+        StringAssert.Contains(r.Stderr, " info 802 ");
+    }
+
     /// <summary>The hook against a small tmpfs made as <paramref name="prepare"/> says, in a mount namespace of its own.</summary>
-    private static ProcResult InPrivateMount(string prepare)
+    private static ProcResult InPrivateMount(string prepare, int lines = 0)
     {
         string mountPoint = Directory.CreateTempSubdirectory("mapt-logging-mnt-").FullName;
         try
         {
             string script = $"set -e; d='{mountPoint}'; mount -t tmpfs -o size=64k mapt-test \"$d\"; mkdir \"$d/log\"; {prepare}; " +
-                            $"MAPT_TEST_LOG=\"$d/log\" exec '{PublishedBinary.X64.Path}'";
+                            $"MAPT_TEST_LOG=\"$d/log\" MAPT_TEST_LOG_LINES={lines} exec '{PublishedBinary.X64.Path}'";
             return Proc.Run("unshare", new[] { "-m", "--propagation", "private", "sh", "-c", script }, timeout: TimeSpan.FromSeconds(60));
         }
         finally
