@@ -97,6 +97,32 @@ public sealed class LoggingBinaryTests
     }
 
     [TestMethod]
+    public void ForcedSigsegvAfterRotations_TheCrashLineIsInTheNewestSegment()
+    {
+        // 3000 lines of ~150 bytes go round the 4 x 64 KiB ring more than once.
+        ProcResult crash = PublishedBinary.X64.Run(Array.Empty<string>(),
+            Hook(_dir, ("MAPT_TEST_LOG_LINES", "3000"), ("MAPT_TEST_CRASH", "segv")));
+        Assert.AreEqual(128 + 11, crash.ExitCode, crash.Stderr.Length > 2000 ? crash.Stderr[^2000..] : crash.ToString());
+
+        var segments = Directory.GetFiles(_dir)
+            .Select(f => (Path: f, Text: File.ReadAllText(f)))
+            .OrderBy(s => long.Parse(s.Text.Split('\n')[0].Split(' ')[^1]))
+            .ToList();
+        Assert.AreEqual(4, segments.Count);
+        Assert.IsTrue(segments.All(s => new FileInfo(s.Path).Length <= 64 * 1024), "a segment passed its size");
+        string[] newest = LinesOf(segments[^1].Text);
+        StringAssert.Contains(newest[^1], " crit 9000 Mapt.Crash fatal signal 11 (SIGSEGV)");
+        Assert.IsFalse(segments.Take(3).Any(s => s.Text.Contains(" 9000 ")), "the crash line went to an old segment");
+
+        ProcResult log = PublishedBinary.X64.Run("log", "--flash-dir", _dir, "--level", "error");
+        Assert.AreEqual(0, log.ExitCode, log.ToString());
+        string[] lines = LinesOf(log.Stdout);
+        StringAssert.Contains(lines[^2], " error 899 ");
+        StringAssert.Contains(lines[^1], " crit 9000 ");
+        Assert.AreEqual(lines[^1].Split(' ')[2], lines[^2].Split(' ')[2], "the crash line carries the boot id");
+    }
+
+    [TestMethod]
     public void ReadOnlyDirectory_DegradesToTheConsoleOnly()
     {
         ProcResult r = InPrivateMount("mount -o remount,ro \"$d\"");
