@@ -58,7 +58,7 @@ internal static partial class CalcVerb
                 .Number("ces_per_ipv4", (long)r.CesPerIpv4Address)
                 .Number("ports_per_ce_min", r.PortsPerCeMin)
                 .Number("ports_per_ce_max", r.PortsPerCeMax)
-                .Number("usable_ports_per_ipv4", r.UsablePortsPerIpv4Address)
+                .Number("usable_ports", r.UsablePortsPerIpv4Address)
                 .Number("ces_without_ports", (long)r.CesWithoutPorts)
                 .String("violation", r.Violation == null ? null : "at EA bits " + Hex(r.ViolationEaBits) + ": " + r.Violation,
                     r.Violation == null ? "none: (IPv4, PSID) owned once; port sets disjoint, complete" : null)

@@ -237,7 +237,7 @@ public sealed class CalcCliTests
         Assert.AreEqual(65536UL, first.GetProperty("ces_checked").GetUInt64());
         Assert.AreEqual(256UL, first.GetProperty("ipv4_addresses").GetUInt64());
         Assert.AreEqual(252, first.GetProperty("ports_per_ce_min").GetInt32());
-        Assert.AreEqual(64512, first.GetProperty("usable_ports_per_ipv4").GetInt32());
+        Assert.AreEqual(64512, first.GetProperty("usable_ports").GetInt32());
         Assert.AreEqual(JsonValueKind.Null, first.GetProperty("violation").ValueKind);
         JsonElement second = json.GetProperty("rules")[1];
         Assert.AreEqual(4096UL, second.GetProperty("ces").GetUInt64());
