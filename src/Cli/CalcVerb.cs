@@ -45,6 +45,9 @@ internal static partial class CalcVerb
             var reports = new DomainCheckReport[arguments.Rules.Count];
             for (int i = 0; i < reports.Length; i++)
             {
+                // 2^32 CEs take minutes; 2^48 would never end.
+                if (arguments.Rules[i].EaBitsLength > 32)
+                    throw RuleArguments.Fail("--check-domain: rule", arguments.Rules[i].ToString(), "more than 32 EA bits, too many CEs to enumerate");
                 reports[i] = DomainCheck.Run(arguments.Rules[i]);
                 if (!reports[i].Ok)
                     exit = ExitCodes.Failure;

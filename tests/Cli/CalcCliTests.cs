@@ -179,6 +179,7 @@ public sealed class CalcCliTests
     [DataRow(new[] { "--rule", "2001:db8::/40,192.0.2.0/24,16", "--lookup", "192.0.2.18:80" }, "--lookup '192.0.2.18:80': port in no CE's port set")]
     [DataRow(new[] { "--rule", "2001:db8::/40,192.0.2.0/24,16", "--lookup", "192.0.2.18" }, "--lookup '192.0.2.18': expected IPV4:PORT")]
     [DataRow(new[] { "--rule", "2001:db8::/40,192.0.2.0/24,16", "--lookup", "198.51.100.1:1232" }, "outside the rule IPv4 prefix")]
+    [DataRow(new[] { "--rule", "2001:d00::/24,0.0.0.0/0,40", "--check-domain" }, "--check-domain: rule '2001:d00::/24,0.0.0.0/0,40': more than 32 EA bits")]
     public void Errors_ExitTwoAndNameTheValue(string[] args, string message)
     {
         ProcResult run = PublishedBinary.X64.Run(new[] { "calc" }.Concat(args));
