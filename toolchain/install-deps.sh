@@ -11,6 +11,7 @@ packages=(
   dpkg-dev
   # the real peers the tests run against
   iproute2 iptables conntrack kea-dhcp6-server tshark tayga iperf3 procps util-linux
+  iputils-ping curl netcat-openbsd tcpdump
   # benchmarks
   time bc
 )

@@ -21,4 +21,16 @@ internal static partial class NativeShim
     /// <summary>Test hook: 1 SIGSEGV (null store), 2 abort(), other SIGBUS.</summary>
     [LibraryImport(Library, EntryPoint = "mapt_crash_test")]
     public static partial void CrashTest(int kind);
+
+    /// <summary>The read end of the signal pipe (one byte per signal), or -1 (errno set).</summary>
+    [LibraryImport(Library, EntryPoint = "mapt_signals_open", SetLastError = true)]
+    public static partial int SignalsOpen();
+
+    /// <summary>Routes a signal into the pipe. 0 on success.</summary>
+    [LibraryImport(Library, EntryPoint = "mapt_signals_watch", SetLastError = true)]
+    public static partial int SignalsWatch(int signal);
+
+    /// <summary>Gives a signal back its default action.</summary>
+    [LibraryImport(Library, EntryPoint = "mapt_signals_default")]
+    public static partial int SignalsDefault(int signal);
 }
