@@ -47,9 +47,9 @@ internal static partial class CalcVerb
 
     internal static CliOutput Domain(DomainCheckReport[] reports, bool ok)
     {
-        var o = new CliOutput().Bool("ok", ok).Open("rules", '[');
+        var o = new CliOutput().Bool("ok", ok).StartArray("rules");
         foreach (DomainCheckReport r in reports)
-            o.Open(null, '{')
+            o.StartObject()
                 .String("rule", r.Rule.ToString())
                 .Bool("ok", r.Ok)
                 .Number("ces", (long)r.CeCount)
@@ -62,8 +62,8 @@ internal static partial class CalcVerb
                 .Number("ces_without_ports", (long)r.CesWithoutPorts)
                 .String("violation", r.Violation == null ? null : "at EA bits " + Hex(r.ViolationEaBits) + ": " + r.Violation,
                     r.Violation == null ? "none: (IPv4, PSID) owned once; port sets disjoint, complete" : null)
-                .Close('}');
-        return o.Close(']');
+                .EndObject();
+        return o.EndArray();
     }
 
     private static string Hex(ulong value)

@@ -63,7 +63,7 @@ internal static partial class CalcVerb
                 throw RuleArguments.Fail("--prefix", options.Prefix!, MapErrors.Describe(error));
             output = Result(result, arguments);
         }
-        Console.Out.Write(options.Json ? output.Json : output.Text);
+        Console.Out.Write(options.Json ? output.Json() : output.Text);
         return exit;
     }
 }

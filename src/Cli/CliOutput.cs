@@ -1,74 +1,63 @@
 using System;
 using System.Text;
-using Mapt.Net;
+using Mapt.Text;
 
 namespace Mapt.Cli;
 
 /// <summary>
-/// A verb's result written once and rendered either as one JSON object (--json) or as text
-/// for an 80-column serial console ("label   value" lines, the label being the JSON key with
-/// spaces). One writer for both keeps the two forms in step and the binary small: no
-/// System.Text.Json. Stand-in until the shared src/Text/JsonWriter.cs lands on main.
+/// A verb's result written once and rendered either as one JSON object (--json, through the
+/// shared <see cref="JsonWriter"/>) or as text for an 80-column serial console ("label  value"
+/// lines, the label being the JSON key with spaces). One call per field keeps the two forms
+/// in step and the binary small.
 /// </summary>
 internal sealed class CliOutput
 {
     public const int LabelWidth = 18;
     public const int Columns = 80;
 
-    private readonly StringBuilder _json = new("{");
+    private readonly JsonWriter _json = new JsonWriter().StartObject();
     private readonly StringBuilder _text = new();
-    // Whether a comma is due before the next JSON member.
-    private bool _comma;
+    private bool _objectWritten;
 
-    public string Json => _json.ToString() + "}\n";
+    /// <summary>The JSON document with a final newline; call once, after the last field.</summary>
+    public string Json() => _json.EndObject().ToString() + "\n";
+
     public string Text => _text.ToString();
 
-    /// <summary>A string member; <paramref name="text"/> replaces the value in the text form.</summary>
+    /// <summary>A string member (or null); <paramref name="text"/> replaces the value in the text form.</summary>
     public CliOutput String(string key, string? value, string? text = null)
     {
-        Key(key);
-        if (value == null)
-            _json.Append("null");
-        else
-            Quote(value);
+        _json.Property(key, value);
         return Line(key, text ?? value ?? "-");
     }
 
     public CliOutput Number(string key, long value, string? text = null)
     {
-        Key(key);
-        AppendNumber(_json, value);
+        _json.Property(key, value);
         return Line(key, text ?? value.ToString());
     }
 
     public CliOutput Bool(string key, bool value)
     {
-        Key(key);
-        _json.Append(value ? "true" : "false");
+        _json.Property(key, value);
         return Line(key, value ? "yes" : "no");
     }
 
     /// <summary>A line of the text form only.</summary>
     public CliOutput Note(string label, string value) => Line(label, value);
 
-    /// <summary>An array of [first, last] pairs in JSON; in text, a summary line and the ranges folded six to a line.</summary>
+    /// <summary>
+    /// An array of [first, last] pairs in JSON; in text, a summary line and the ranges in
+    /// fixed-width cells, six to a line (never past column 80).
+    /// </summary>
     public CliOutput Ranges(string key, Map.PortSet set, string summary)
     {
-        Key(key);
         Line(key, summary);
-        _json.Append('[');
+        _json.StartArray(key);
         int inLine = 0, pad = 2;
-        bool first = true;
         foreach (Map.PortRange range in set)
         {
-            if (!first)
-                _json.Append(',');
-            first = false;
-            _json.Append('[');
-            AppendNumber(_json, range.First);
-            _json.Append(',');
-            AppendNumber(_json, range.Last);
-            _json.Append(']');
+            _json.StartArray().Number(range.First).Number(range.Last).EndArray();
             string cell = range.First == range.Last ? range.First.ToString() : range.First.ToString() + "-" + range.Last.ToString();
             _text.Append(' ', pad).Append(cell);
             pad = 12 - cell.Length;
@@ -81,62 +70,37 @@ internal sealed class CliOutput
         }
         if (inLine != 0)
             _text.Append('\n');
-        _json.Append(']');
+        _json.EndArray();
         return this;
     }
 
-    /// <summary>A nested object or array (JSON only; in text, a blank line separates objects).</summary>
-    public CliOutput Open(string? key, char bracket)
+    /// <summary>An array member (JSON only).</summary>
+    public CliOutput StartArray(string key)
     {
-        if (key != null)
-            Key(key);
-        else if (_comma)
-        {
-            _json.Append(',');
+        _json.StartArray(key);
+        return this;
+    }
+
+    public CliOutput EndArray()
+    {
+        _json.EndArray();
+        return this;
+    }
+
+    /// <summary>An object inside an array; in text, a blank line separates objects.</summary>
+    public CliOutput StartObject()
+    {
+        if (_objectWritten)
             _text.Append('\n');
-        }
-        _json.Append(bracket);
-        _comma = false;
+        _objectWritten = true;
+        _json.StartObject();
         return this;
     }
 
-    public CliOutput Close(char bracket)
+    public CliOutput EndObject()
     {
-        _json.Append(bracket);
-        _comma = true;
+        _json.EndObject();
         return this;
-    }
-
-    private void Key(string key)
-    {
-        if (_comma)
-            _json.Append(',');
-        _comma = true;
-        _json.Append('"').Append(key).Append("\":");
-    }
-
-    private void Quote(string value)
-    {
-        _json.Append('"');
-        foreach (char c in value)
-        {
-            if (c == '"' || c == '\\')
-                _json.Append('\\').Append(c);
-            else if (c < 0x20)
-                _json.Append("\\u00").Append((char)('0' + (c >> 4))).Append("0123456789abcdef"[c & 0xf]);
-            else
-                _json.Append(c);
-        }
-        _json.Append('"');
-    }
-
-    private static void AppendNumber(StringBuilder text, long value)
-    {
-        Span<char> digits = stackalloc char[20];
-        if (value < 0)
-            text.Append('-');
-        DecimalText.TryWrite(value < 0 ? (ulong)-value : (ulong)value, digits, out int n);
-        text.Append(digits.Slice(0, n));
     }
 
     /// <summary>Label column then value; a value too long continues under itself, cut after a comma or space.</summary>
