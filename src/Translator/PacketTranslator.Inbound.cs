@@ -64,6 +64,8 @@ public sealed partial class PacketTranslator
         if (40 + payloadLength > p.Length)
             return DropReason.Malformed;
         p = p.Slice(0, 40 + payloadLength);
+        if (p[24] == 0xff)
+            return DropReason.Multicast; // counted apart, so not-map-address means what it says
         if (!_map.IsMapIpv6(p.Slice(24, 16)))
             return DropReason.NotMapAddress;
         if (!_map.TryMapToIpv4(p.Slice(8, 16), out uint src))

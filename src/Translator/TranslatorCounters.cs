@@ -11,7 +11,7 @@ public sealed class TranslatorCounters
 {
     private readonly long[] _drops = new long[DropReasonCount];
 
-    public const int DropReasonCount = 15;
+    public const int DropReasonCount = 16;
 
     public long PacketsSent { get; internal set; }
     public long BytesSent { get; internal set; }
@@ -53,6 +53,7 @@ public sealed class TranslatorCounters
         DropReason.ExtensionHeader => "extension-header",
         DropReason.UdpZeroChecksum => "udp-zero-checksum",
         DropReason.DestinationNotMappable => "destination-not-mappable",
+        DropReason.Multicast => "multicast",
         _ => "none",
     };
 

@@ -417,4 +417,35 @@ public sealed class PacketTranslatorTests
     [DataRow(2, -1)]
     public void PointerFrom6_Rfc7915Figure6(int pointer6, int pointer4) =>
         Assert.AreEqual(pointer4, PacketTranslator.PointerFrom6(pointer6));
+
+    [TestMethod]
+    public void Reconfigure_NewAddressing_OldAddressDroppedAndFragmentsForgotten()
+    {
+        var t = NewTranslator();
+        byte[] udp = Udp(PortIn, 5000, Data(40), V4(CeIpv4), V4(Remote4));
+        Assert.AreEqual(DropReason.None, Run(t, Ipv4(CeIpv4, Remote4, 17, Slice(udp, 0, 24), id: 0x99, flags: 0x2000), out _));
+
+        // A new lease: another End-user prefix, so another IPv4 address (192.0.2.19) and PSID.
+        Mapt.Map.MapRule bmr = Mapt.Tests.Map.MapValues.Rule("2001:db8::/40", "192.0.2.0/24", 16);
+        Mapt.Map.Dmr.TryCreate(Mapt.Tests.Map.MapValues.P6("2001:db8:ffff::/64"), out Mapt.Map.Dmr dmr, out _);
+        t.Reconfigure(new MapAddressing(Mapt.Tests.Map.MapValues.Compute(bmr, "2001:db8:13:3400::/56"),
+            new Mapt.Map.MapRuleSet(new[] { bmr }, dmr)));
+
+        Assert.AreEqual(DropReason.SourceNotMapAddress, Run(t, Ipv4(CeIpv4, Remote4, 17, udp), out _));
+        Assert.AreEqual(DropReason.FragmentWithoutFirst,
+            Run(t, Ipv4("192.0.2.19", Remote4, 17, Slice(udp, 24), id: 0x99, flags: 3), out _));
+        byte[] fresh = Ipv4("192.0.2.19", Remote4, 17, Udp(PortIn, 80, Data(4), V4("192.0.2.19"), V4(Remote4)));
+        Assert.AreEqual(DropReason.None, Run(t, fresh, out byte[] v6));
+        CollectionAssert.AreEqual(V6("2001:db8:13:3400:0:c000:213:34"), Slice(v6, 8, 16));
+    }
+
+    [TestMethod]
+    public void Translate6To4_MulticastFromHostStack_CountedApart()
+    {
+        var t = NewTranslator();
+        byte[] mld = Ipv6("fe80::1", "ff02::16", 58, Icmp(143, 0, 0, Data(20), V6("fe80::1"), V6("ff02::16")));
+
+        Assert.AreEqual(DropReason.Multicast, Run(t, mld, out _));
+        Assert.AreEqual(0, t.Counters.Dropped(DropReason.NotMapAddress));
+    }
 }
