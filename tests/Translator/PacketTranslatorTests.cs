@@ -448,4 +448,20 @@ public sealed class PacketTranslatorTests
         Assert.AreEqual(DropReason.Multicast, Run(t, mld, out _));
         Assert.AreEqual(0, t.Counters.Dropped(DropReason.NotMapAddress));
     }
+
+    [TestMethod]
+    public void Translate6To4_ErrorFromIpv6OnlyRouter_DummySource192_0_0_8()
+    {
+        var t = NewTranslator();
+        const string router = "2001:db8:1::1"; // outside the DMR and every FMR
+        byte[] inner = Ipv6(CeIpv6, Remote6, 17, Udp(PortIn, 33434, Data(12), V6(CeIpv6), V6(Remote6)), hop: 1);
+        byte[] error = Ipv6(router, CeIpv6, 58, Icmp(3, 0, 0, inner, V6(router), V6(CeIpv6)));
+        byte[] data = Ipv6(router, CeIpv6, 17, Udp(53, PortIn, Data(4), V6(router), V6(CeIpv6)));
+
+        Assert.AreEqual(DropReason.None, Run(t, error, out byte[] v4));
+        CollectionAssert.AreEqual(V4("192.0.0.8"), Slice(v4, 12, 4));
+        Assert.AreEqual(11, v4[20]);
+        Assert.AreEqual(0xffff, Sum(Slice(v4, 0, 20)));
+        Assert.AreEqual(DropReason.SourceNotMappable, Run(t, data, out _), "only errors get the dummy source");
+    }
 }
