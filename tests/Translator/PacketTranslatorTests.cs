@@ -464,4 +464,41 @@ public sealed class PacketTranslatorTests
         Assert.AreEqual(0xffff, Sum(Slice(v4, 0, 20)));
         Assert.AreEqual(DropReason.SourceNotMappable, Run(t, data, out _), "only errors get the dummy source");
     }
+
+    [TestMethod]
+    public void Translate_HotPath_AllocatesNothing()
+    {
+        var t = NewTranslator();
+        byte[][] packets =
+        {
+            Ipv4(CeIpv4, Remote4, 17, Udp(PortIn, 80, Data(64), V4(CeIpv4), V4(Remote4))),
+            Ipv4(CeIpv4, Remote4, 17, Udp(PortIn, 80, Data(64), V4(CeIpv4), V4(Remote4), zeroChecksum: true)),
+            Ipv6(Remote6, CeIpv6, 6, Tcp(80, PortIn, Data(64), V6(Remote6), V6(CeIpv6))),
+            Ipv6(Remote6, CeIpv6, 58, Icmp(129, 0, (uint)PortIn << 16, Data(16), V6(Remote6), V6(CeIpv6))),
+            Ipv6(Remote6, CeIpv6, 58, Icmp(2, 0, 1400, Ipv6(CeIpv6, Remote6, 6, Tcp(PortIn, 80, Data(8), V6(CeIpv6), V6(Remote6))),
+                V6(Remote6), V6(CeIpv6))),
+            Ipv4(CeIpv4, Remote4, 1, Icmp(3, 3, 0, Ipv4(Remote4, CeIpv4, 17, Udp(53, PortIn, Data(8), V4(Remote4), V4(CeIpv4))))),
+            Ipv4(CeIpv4, Remote4, 17, Udp(PortOut, 80, Data(8), V4(CeIpv4), V4(Remote4))),
+        };
+        var buffer = new byte[PacketTranslator.Headroom + 2048];
+        void RunAll()
+        {
+            foreach (byte[] p in packets)
+            {
+                p.CopyTo(buffer, PacketTranslator.Headroom);
+                int start = PacketTranslator.Headroom, length = p.Length;
+                t.Translate(buffer, ref start, ref length);
+            }
+        }
+        for (int i = 0; i < 200; i++)
+            RunAll(); // JIT and static initialisation first
+
+        long before = System.GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+            RunAll();
+        long allocated = System.GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.AreEqual(0, allocated, "bytes allocated for 7000 packets");
+        Assert.AreEqual(1200, t.Counters.Dropped(DropReason.SourcePortOutsideSet));
+    }
 }
