@@ -1,4 +1,5 @@
 using System;
+using Mapt.Text;
 
 namespace Mapt.Translator;
 
@@ -77,4 +78,26 @@ public sealed class TranslatorCounters
         DropReason.Multicast => "IPv6 multicast from the host's own stack",
         _ => "none",
     };
+
+    /// <summary>
+    /// The counters as a JSON object for the status file: the TR-181 Stats names
+    /// (Device.MAP.Domain.{i}.Interface.Stats.) and a "Drops" object keyed by reason name.
+    /// </summary>
+    public void WriteJson(JsonWriter json)
+    {
+        json.StartObject()
+            .Property("PacketsSent", PacketsSent)
+            .Property("BytesSent", BytesSent)
+            .Property("PacketsReceived", PacketsReceived)
+            .Property("BytesReceived", BytesReceived)
+            .Property("DiscardPacketsSent", DiscardPacketsSent)
+            .Property("DiscardPacketsReceived", DiscardPacketsReceived)
+            .Property("ErrorsSent", ErrorsSent)
+            .Property("ErrorsReceived", ErrorsReceived)
+            .Property("PacketTooBig", PacketTooBig)
+            .StartObject("Drops");
+        for (int i = 1; i < DropReasonCount; i++)
+            json.Property(Name((DropReason)i), _drops[i]);
+        json.EndObject().EndObject();
+    }
 }
