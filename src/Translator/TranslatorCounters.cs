@@ -1,0 +1,103 @@
+using System;
+using Mapt.Text;
+
+namespace Mapt.Translator;
+
+/// <summary>
+/// What the translator did, in the terms of TR-181 Device.MAP.Domain.{i}.Interface.Stats
+/// ("sent" = IPv4 translated towards the IPv6 network, "received" = IPv6 translated back),
+/// plus one drop counter per <see cref="DropReason"/>.
+/// </summary>
+public sealed class TranslatorCounters
+{
+    private readonly long[] _drops = new long[DropReasonCount];
+
+    public const int DropReasonCount = 16;
+
+    public long PacketsSent { get; internal set; }
+    public long BytesSent { get; internal set; }
+    public long PacketsReceived { get; internal set; }
+    public long BytesReceived { get; internal set; }
+    public long DiscardPacketsSent { get; internal set; }
+    public long DiscardPacketsReceived { get; internal set; }
+    /// <summary>ICMPv6 Packet Too Big translated into Fragmentation Needed, and the reverse.</summary>
+    public long PacketTooBig { get; internal set; }
+    /// <summary>Reads or writes on the TUN device that failed (other than EAGAIN).</summary>
+    public long ErrorsSent { get; internal set; }
+    public long ErrorsReceived { get; internal set; }
+
+    public long Dropped(DropReason reason) => _drops[(int)reason];
+
+    internal void CountDrop(DropReason reason, bool outbound)
+    {
+        _drops[(int)reason]++;
+        if (outbound)
+            DiscardPacketsSent++;
+        else
+            DiscardPacketsReceived++;
+    }
+
+    /// <summary>The stable name of a reason, as status output shows it.</summary>
+    public static string Name(DropReason reason) => reason switch
+    {
+        DropReason.Malformed => "malformed",
+        DropReason.SourceNotMapAddress => "source-not-map-address",
+        DropReason.SourcePortOutsideSet => "source-port-outside-set",
+        DropReason.NotMapAddress => "not-map-address",
+        DropReason.DestinationPortOutsideSet => "destination-port-outside-set",
+        DropReason.SourceNotMappable => "source-not-mappable",
+        DropReason.ProtocolWithoutPorts => "protocol-without-ports",
+        DropReason.IcmpUntranslatable => "icmp-untranslatable",
+        DropReason.FragmentWithoutFirst => "fragment-without-first",
+        DropReason.UdpZeroChecksumFragment => "udp-zero-checksum-fragment",
+        DropReason.FragmentedIcmp => "fragmented-icmp",
+        DropReason.ExtensionHeader => "extension-header",
+        DropReason.UdpZeroChecksum => "udp-zero-checksum",
+        DropReason.DestinationNotMappable => "destination-not-mappable",
+        DropReason.Multicast => "multicast",
+        _ => "none",
+    };
+
+    /// <summary>What a reason means for a field engineer, in one phrase.</summary>
+    public static string Meaning(DropReason reason) => reason switch
+    {
+        DropReason.Malformed => "truncated or inconsistent headers",
+        DropReason.SourceNotMapAddress => "outbound IPv4 not from the CE's MAP address (not SNATed)",
+        DropReason.SourcePortOutsideSet => "outbound source port outside the port set: check the SNAT rules",
+        DropReason.NotMapAddress => "inbound IPv6 for an address other than the CE's MAP address",
+        DropReason.DestinationPortOutsideSet => "inbound destination port outside the port set",
+        DropReason.SourceNotMappable => "inbound IPv6 source in neither the DMR nor an FMR",
+        DropReason.ProtocolWithoutPorts => "a protocol without ports on a shared IPv4 address",
+        DropReason.IcmpUntranslatable => "ICMP type without a counterpart",
+        DropReason.FragmentWithoutFirst => "a fragment whose first fragment was not seen",
+        DropReason.UdpZeroChecksumFragment => "fragmented IPv4 UDP without checksum",
+        DropReason.FragmentedIcmp => "fragmented ICMP",
+        DropReason.ExtensionHeader => "IPv6 routing header with segments left",
+        DropReason.UdpZeroChecksum => "IPv6 UDP with a zero checksum",
+        DropReason.DestinationNotMappable => "destination the MAP rules cannot express",
+        DropReason.Multicast => "IPv6 multicast from the host's own stack",
+        _ => "none",
+    };
+
+    /// <summary>
+    /// The counters as a JSON object for the status file: the TR-181 Stats names
+    /// (Device.MAP.Domain.{i}.Interface.Stats.) and a "Drops" object keyed by reason name.
+    /// </summary>
+    public void WriteJson(JsonWriter json)
+    {
+        json.StartObject()
+            .Property("PacketsSent", PacketsSent)
+            .Property("BytesSent", BytesSent)
+            .Property("PacketsReceived", PacketsReceived)
+            .Property("BytesReceived", BytesReceived)
+            .Property("DiscardPacketsSent", DiscardPacketsSent)
+            .Property("DiscardPacketsReceived", DiscardPacketsReceived)
+            .Property("ErrorsSent", ErrorsSent)
+            .Property("ErrorsReceived", ErrorsReceived)
+            .Property("PacketTooBig", PacketTooBig)
+            .StartObject("Drops");
+        for (int i = 1; i < DropReasonCount; i++)
+            json.Property(Name((DropReason)i), _drops[i]);
+        json.EndObject().EndObject();
+    }
+}

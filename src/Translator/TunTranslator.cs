@@ -1,0 +1,164 @@
+using System;
+using Mapt.Platform;
+using Microsoft.Extensions.Logging;
+
+namespace Mapt.Translator;
+
+/// <summary>
+/// The userspace MAP-T translator in the daemon: the TUN device in the place of the nat46
+/// device, and the loop handler that reads what the kernel routed into it (IPv4 already
+/// SNATed into the port set, IPv6 to the MAP address), translates each packet in its buffer
+/// and writes it back, so the kernel forwards it on. Reads and writes in batches of
+/// <see cref="Batch"/>; buffers are allocated once, nothing per packet.
+/// </summary>
+public sealed partial class TunTranslator : IDisposable
+{
+    public const int Batch = 32;
+    /// <summary>Largest packet read: a jumbo-ish TUN MTU; bigger ones are cut by the kernel and dropped as malformed.</summary>
+    public const int MaxPacket = 9216;
+    private const int Slot = PacketTranslator.Headroom + MaxPacket;
+
+    private readonly TunDevice _tun;
+    private readonly PacketTranslator _translator;
+    private readonly ILogger _logger;
+    private readonly byte[] _buffer = new byte[Batch * Slot];
+    private readonly int[] _lengths = new int[Batch];
+    private int _mtu;
+    private readonly long[] _reported = new long[TranslatorCounters.DropReasonCount];
+
+    private TunTranslator(TunDevice tun, PacketTranslator translator, ILogger logger)
+    {
+        _tun = tun;
+        _translator = translator;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Creates the TUN device <paramref name="deviceName"/>, sets its MTU and brings it up.
+    /// Addresses, routes and the SNAT are the caller's (as with nat46).
+    /// </summary>
+    public static TunTranslator Open(string deviceName, TranslatorConfig config, ILogger logger)
+    {
+        TunDevice tun = TunDevice.Open(deviceName);
+        try
+        {
+            tun.SetMtuAndUp(config.Mtu);
+        }
+        catch
+        {
+            tun.Dispose();
+            throw;
+        }
+        var t = new TunTranslator(tun, new PacketTranslator(config.Addressing) { Ipv6Mtu = config.Ipv6Mtu }, logger) { _mtu = config.Mtu };
+        LogOpened(logger, deviceName, config.Mtu, config.Describe());
+        return t;
+    }
+
+    public int Fd => _tun.Fd;
+    public string DeviceName => _tun.Name;
+    public TranslatorCounters Counters => _translator.Counters;
+
+    /// <summary>A new mapping (lease change): takes effect for the next packet.</summary>
+    public void Reconfigure(TranslatorConfig config)
+    {
+        _translator.Reconfigure(config.Addressing);
+        _translator.Ipv6Mtu = config.Ipv6Mtu;
+        // Only a changed MTU is set: the ioctl socket belongs to the caller's namespace.
+        if (config.Mtu > 0 && config.Mtu != _mtu)
+        {
+            _tun.SetMtuAndUp(config.Mtu);
+            _mtu = config.Mtu;
+        }
+        LogReconfigured(_logger, _tun.Name, config.Mtu, config.Describe());
+    }
+
+    /// <summary>The loop's handler: drains the device until EAGAIN, a batch at a time.</summary>
+    public void OnReadable()
+    {
+        Span<byte> buffer = _buffer;
+        while (true)
+        {
+            int count = 0;
+            bool drained = false;
+            while (count < Batch)
+            {
+                int n = _tun.Read(buffer.Slice(count * Slot + PacketTranslator.Headroom, MaxPacket));
+                if (n == 0)
+                {
+                    drained = true;
+                    break;
+                }
+                if (n < 0)
+                {
+                    Counters.ErrorsReceived++;
+                    LogReadFailed(_logger, _tun.Name, Errno.Name(-n));
+                    drained = true;
+                    break;
+                }
+                _lengths[count++] = n;
+            }
+            for (int i = 0; i < count; i++)
+            {
+                int start = i * Slot + PacketTranslator.Headroom;
+                int length = _lengths[i];
+                bool outbound = buffer[start] >> 4 != 6;
+                if (_translator.Translate(buffer, ref start, ref length) != DropReason.None)
+                    continue;
+                if (outbound && Ipv6Fragmenter.Needed(buffer.Slice(start, length), _translator.Ipv6Mtu))
+                {
+                    var fragments = new Ipv6Fragmenter(buffer, start, length, _translator.Ipv6Mtu);
+                    while (fragments.TryNext(out int fs, out int fl))
+                        Write(buffer.Slice(fs, fl), outbound);
+                }
+                else
+                {
+                    Write(buffer.Slice(start, length), outbound);
+                }
+            }
+            if (drained)
+                return;
+        }
+    }
+
+    /// <summary>
+    /// For the daemon's periodic timer: one log line per drop reason that counted packets since
+    /// the last call (drops are not logged per packet, so a flood cannot fill the log).
+    /// </summary>
+    public void ReportDrops()
+    {
+        for (int i = 1; i < _reported.Length; i++)
+        {
+            long now = Counters.Dropped((DropReason)i);
+            long delta = now - _reported[i];
+            if (delta <= 0)
+                continue;
+            _reported[i] = now;
+            var reason = (DropReason)i;
+            LogDropped(_logger, _tun.Name, delta, TranslatorCounters.Name(reason), TranslatorCounters.Meaning(reason), now);
+        }
+    }
+
+    private void Write(ReadOnlySpan<byte> packet, bool outbound)
+    {
+        if (_tun.Write(packet) == 0)
+            return;
+        if (outbound)
+            Counters.ErrorsSent++;
+        else
+            Counters.ErrorsReceived++;
+    }
+
+    public void Dispose() => _tun.Dispose();
+
+    [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Translator on TUN device {Device} up (MTU {Mtu}): {Mapping}")]
+    private static partial void LogOpened(ILogger logger, string device, int mtu, string mapping);
+
+    [LoggerMessage(EventId = 901, Level = LogLevel.Information, Message = "Translator on {Device} reconfigured (MTU {Mtu}): {Mapping}; fragment state cleared")]
+    private static partial void LogReconfigured(ILogger logger, string device, int mtu, string mapping);
+
+    [LoggerMessage(EventId = 903, Level = LogLevel.Warning, Message = "Translator on {Device} dropped {Count} packets ({Reason}: {Meaning}) since the last report; they were not forwarded ({Total} in all)")]
+    private static partial void LogDropped(ILogger logger, string device, long count, string reason, string meaning, long total);
+
+    [LoggerMessage(EventId = 902, Level = LogLevel.Warning, Message = "Reading TUN device {Device} failed ({Errno}); the batch ends, the next readable event retries")]
+    private static partial void LogReadFailed(ILogger logger, string device, string errno);
+}
