@@ -87,6 +87,8 @@ public sealed partial class Dhcpv6Client
         if (m.SolMaxRt >= Dhcpv6Limits.MinMaxRtSeconds && m.SolMaxRt <= Dhcpv6Limits.MaxMaxRtSeconds && m.SolMaxRt * 1000 != _solMaxRtMs)
         {
             _solMaxRtMs = (int)m.SolMaxRt * 1000;
+            if (_sending == Dhcpv6MessageType.Solicit && _tx.IsActive)
+                _tx.SetMrt(_solMaxRtMs);
             Dhcpv6Log.MaxRtSet(_logger, "SOL_MAX_RT", m.SolMaxRt);
         }
         if (m.InfMaxRt >= Dhcpv6Limits.MinMaxRtSeconds && m.InfMaxRt <= Dhcpv6Limits.MaxMaxRtSeconds && m.InfMaxRt * 1000 != _infMaxRtMs)
