@@ -89,12 +89,12 @@ public sealed partial class Dhcpv6Client
             _solMaxRtMs = (int)m.SolMaxRt * 1000;
             if (_sending == Dhcpv6MessageType.Solicit && _tx.IsActive)
                 _tx.SetMrt(_solMaxRtMs);
-            Dhcpv6Log.MaxRtSet(_logger, "SOL_MAX_RT", m.SolMaxRt);
+            Dhcpv6Log.MaxRtSet(_logger, "SOL_MAX_RT", m.SolMaxRt.ToString());
         }
         if (m.InfMaxRt >= Dhcpv6Limits.MinMaxRtSeconds && m.InfMaxRt <= Dhcpv6Limits.MaxMaxRtSeconds && m.InfMaxRt * 1000 != _infMaxRtMs)
         {
             _infMaxRtMs = (int)m.InfMaxRt * 1000;
-            Dhcpv6Log.MaxRtSet(_logger, "INF_MAX_RT", m.InfMaxRt);
+            Dhcpv6Log.MaxRtSet(_logger, "INF_MAX_RT", m.InfMaxRt.ToString());
         }
     }
 
@@ -126,7 +126,7 @@ public sealed partial class Dhcpv6Client
         Dhcpv6Message best = _bestAdvertise!;
         _serverId = best.ServerId;
         _offered = OurIa(best)!.Prefixes;
-        Dhcpv6Log.ServerChosen(_logger, _serverAddress.ToString(), best.Preference, _advertiseCount);
+        Dhcpv6Log.ServerChosen(_logger, _serverAddress.ToString(), best.Preference.ToString(), _advertiseCount.ToString());
         _bestAdvertise = null;
         Begin(ClientState.Requesting, Dhcpv6MessageType.Request, RetransmissionTable.Request, nowMs, 0);
     }
@@ -219,7 +219,7 @@ public sealed partial class Dhcpv6Client
         State = ClientState.Bound;
         _tx = default;
         string mapText = MapText(lease);
-        Dhcpv6Log.LeaseEvent(_logger, ChangeName(change), server, lease.EndUserPrefix.ToString(), t1, t2, prefixes[0].ValidLifetime, mapText);
+        Dhcpv6Log.LeaseEvent(_logger, ChangeName(change), server, lease.EndUserPrefix.ToString(), t1.ToString(), t2.ToString(), prefixes[0].ValidLifetime.ToString(), mapText);
         if (change == LeaseChange.MaptWithdrawn)
             Dhcpv6Log.MaptWithdrawn(_logger);
         else if (change == LeaseChange.Changed)
