@@ -149,7 +149,7 @@ static void write_crash_line(int sig, const siginfo_t *info)
     put_unsigned(&l, (uint64_t)mono.tv_sec, 1); put_text(&l, ".");
     put_unsigned(&l, (uint64_t)(mono.tv_nsec / 1000), 6); put_text(&l, " ");
     put_text(&l, boot_id);
-    put_text(&l, " crit 9000 mapt.Crash fatal signal ");
+    put_text(&l, " crit 9000 Mapt.Crash fatal signal ");
     put_unsigned(&l, (uint64_t)sig, 1);
     put_text(&l, " (");
     put_text(&l, signal_name(sig));

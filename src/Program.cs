@@ -1,4 +1,5 @@
 using Mapt.Cli;
+using Mapt.Logging;
 using Mapt.Platform;
 
 namespace Mapt;
@@ -10,6 +11,8 @@ internal static class Program
         // First of all, so that a fault anywhere later leaves its line on the console and,
         // once the logger registers its segment, on flash.
         NativeShim.CrashInstall();
+        if (LoggingTestHook.Requested)
+            return LoggingTestHook.Run();
         CrashTestHook.RunIfRequested();
         return CliApp.Run(args);
     }

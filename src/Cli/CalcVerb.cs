@@ -1,5 +1,7 @@
 using System;
 using CommandLine;
+using Mapt.Map;
+using Mapt.Net;
 
 namespace Mapt.Cli;
 
@@ -13,11 +15,61 @@ internal sealed class CalcOptions : RuleOptions
     public bool CheckDomain { get; set; }
 }
 
-internal static class CalcVerb
+/// <summary>
+/// <c>mapt calc</c>: the MAP arithmetic of src/Map for an operator: the CE's values from a rule
+/// and an End-user prefix, the reverse lookup (--lookup) and the domain check (--check-domain).
+/// Text for an 80-column console by default, one JSON object with --json.
+/// </summary>
+internal static partial class CalcVerb
 {
     public static int Execute(CalcOptions options)
     {
-        Console.Error.WriteLine("mapt calc: not available in this build yet");
-        return ExitCodes.Failure;
+        RuleArguments arguments = RuleArguments.Parse(options);
+        if (arguments.Rules.Count == 0)
+            throw new UsageException("no rule given: --rule-ipv6 IPV6/N --rule-ipv4 IPV4/R --ea-len N, or --rule IPV6/N,IPV4/R,EA");
+        if (options.Lookup is not null && options.CheckDomain)
+            throw new UsageException("--lookup and --check-domain cannot be combined");
+        if (options.Lookup is not null)
+            return Lookup(arguments, options.Lookup, options.Json);
+        if (options.CheckDomain)
+            return CheckDomain(arguments, options.Json);
+        return Compute(arguments, options.Prefix, options.Json);
+    }
+
+    private static int Compute(RuleArguments arguments, string? prefixText, bool json)
+    {
+        if (arguments.EndUserPrefix is not Ipv6Prefix endUser)
+            throw new UsageException("--prefix is required (expected IPV6/LEN, the End-user prefix), or use --lookup / --check-domain");
+        if (!BasicMappingRule.TrySelect(arguments.Rules, endUser, out MapRule? bmr, out MapError error))
+            throw new UsageException($"--prefix '{prefixText}': {MapErrors.Describe(error)}");
+        if (!MapResult.TryCompute(bmr!, endUser, out MapResult result, out error))
+            throw new UsageException($"--prefix '{prefixText}': {MapErrors.Describe(error)} (rule {bmr} needs /{bmr!.EndUserPrefixMinLength} or longer)");
+        Console.Out.Write(json ? ResultJson(result) : ResultText(result, arguments));
+        return ExitCodes.Success;
+    }
+
+    private static int Lookup(RuleArguments arguments, string text, bool json)
+    {
+        int colon = text.LastIndexOf(':');
+        if (colon < 0 || !Ipv4Address.TryParse(text.AsSpan(0, colon), out Ipv4Address ipv4)
+            || !RuleArguments.TryParseNumber(text.Substring(colon + 1), out long port) || port > 65535)
+            throw new UsageException($"--lookup '{text}': expected IPV4:PORT (192.0.2.18:1232)");
+        if (!ReverseLookup.TryLookup(arguments.Rules, ipv4, (ushort)port, out ReverseLookup found, out MapError error))
+            throw new UsageException($"--lookup '{text}': {MapErrors.Describe(error)}");
+        Console.Out.Write(json ? LookupJson(found) : LookupText(found));
+        return ExitCodes.Success;
+    }
+
+    private static int CheckDomain(RuleArguments arguments, bool json)
+    {
+        var reports = new DomainCheckReport[arguments.Rules.Count];
+        bool ok = true;
+        for (int i = 0; i < reports.Length; i++)
+        {
+            reports[i] = DomainCheck.Run(arguments.Rules[i]);
+            ok &= reports[i].Ok;
+        }
+        Console.Out.Write(json ? DomainJson(reports, ok) : DomainText(reports));
+        return ok ? ExitCodes.Success : ExitCodes.Failure;
     }
 }

@@ -1,5 +1,10 @@
 using System;
+using System.Collections.Generic;
+using System.Text;
+using System.Threading;
 using CommandLine;
+using Mapt.Logging;
+using Microsoft.Extensions.Logging;
 
 namespace Mapt.Cli;
 
@@ -30,9 +35,80 @@ internal sealed class LogOptions : VerbOptions
 
 internal static class LogVerb
 {
+    private const int FollowPollMs = 500;
+
     public static int Execute(LogOptions options)
     {
-        Console.Error.WriteLine("mapt log: not available in this build yet");
-        return ExitCodes.Failure;
+        LogQuery query = ToQuery(options);
+        string dir = options.FlashDir ?? LoggingOptions.DefaultFlashDir;
+        FlashLogContents contents = FlashLogContents.Read(dir);
+        if (contents.LastSequence < 0 && !options.Follow)
+        {
+            Console.Error.WriteLine($"mapt log: no flash log in {dir} (no readable log.N segment); nothing to show");
+            return ExitCodes.Failure;
+        }
+        var lines = new List<FlashLine>();
+        if (!query.TrySelect(contents, lines))
+        {
+            int boots = contents.Boots().Count;
+            Console.Error.WriteLine(boots == 0
+                ? $"mapt log: the ring in {dir} holds no log lines yet"
+                : $"mapt log: boot {query.Boot} is not in the ring in {dir}: it holds {boots} boot(s), 0 to {1 - boots}");
+            return ExitCodes.Failure;
+        }
+        if (contents.SkippedLines > 0)
+            Console.Error.WriteLine($"mapt log: {contents.SkippedLines} unreadable line(s) skipped (torn by a power loss or not in the log layout)");
+        Print(lines, options.Json);
+        if (!options.Follow)
+            return ExitCodes.Success;
+
+        // Until interrupted: what was appended since, at the same level and time filters.
+        long sequence = contents.LastSequence;
+        int offset = contents.LastOffset;
+        while (true)
+        {
+            Thread.Sleep(FollowPollMs);
+            FlashLogContents more = FlashLogContents.ReadAfter(dir, sequence, offset);
+            sequence = more.LastSequence;
+            offset = more.LastOffset;
+            lines.Clear();
+            foreach (FlashLine line in more.Lines)
+                if (query.Matches(line))
+                    lines.Add(line);
+            Print(lines, options.Json);
+        }
+    }
+
+    private static LogQuery ToQuery(LogOptions options)
+    {
+        int boot = 0;
+        if (options.Boot is not null)
+        {
+            if (options.All)
+                throw new UsageException("--boot and --all cannot be combined: --all shows every boot");
+            if (!LogQuery.TryParseBoot(options.Boot, out boot))
+                throw new UsageException($"--boot: '{options.Boot}' is not valid (expected 0|-1|-2...: 0 the newest boot, -1 the one before)");
+        }
+        LogLevel level = LogLevel.Trace;
+        if (options.Level is not null && !LogLevelWords.TryParse(options.Level, out level))
+            throw new UsageException($"--level: '{options.Level}' is not valid (expected trace|debug|info|warn|error|crit)");
+        string? since = null;
+        if (options.Since is not null && !LogQuery.TryNormalizeTime(options.Since, out since))
+            throw new UsageException($"--since: '{options.Since}' is not valid (expected a UTC time: 2026-11-26T14:00:00Z, 2026-11-26T14:00 or 2026-11-26)");
+        return new LogQuery { Boot = boot, AllBoots = options.All, Since = since, MinLevel = level };
+    }
+
+    private static void Print(List<FlashLine> lines, bool json)
+    {
+        if (lines.Count == 0)
+            return;
+        var text = new StringBuilder();
+        foreach (FlashLine line in lines)
+        {
+            text.Append(json ? line.ToJson() : line.ToString());
+            text.Append('\n');
+        }
+        Console.Out.Write(text.ToString());
+        Console.Out.Flush();
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace Mapt.Map;
 
@@ -93,22 +94,39 @@ public readonly struct PortSet : IEquatable<PortSet>
 
     public Enumerator GetEnumerator() => new(this);
 
-    /// <summary>Ranges in ascending order, without allocating.</summary>
+    /// <summary>Ranges in ascending order, without allocating: a start and a stride.</summary>
     public struct Enumerator
     {
-        private readonly PortSet _set;
-        private readonly int _count;
-        private int _index;
+        private readonly int _stride;
+        private readonly int _size;
+        private int _remaining;
+        private int _first;
 
         internal Enumerator(PortSet set)
         {
-            _set = set;
-            _count = set.RangeCount;
-            _index = -1;
+            _remaining = set.RangeCount;
+            int m = set.ContiguousBits;
+            _size = 1 << m;
+            _stride = set.PsidOffset > 0 ? 1 << (16 - set.PsidOffset) : 0;
+            // Before the first range (A = 0): MoveNext adds the stride; with a = 0 there is one range.
+            _first = set.Psid << m;
         }
 
-        public bool MoveNext() => ++_index < _count;
-        public PortRange Current => _set.GetRange(_index);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool MoveNext()
+        {
+            if (_remaining == 0)
+                return false;
+            _remaining--;
+            _first += _stride;
+            return true;
+        }
+
+        public readonly PortRange Current
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            get => new((ushort)(_first == 0 ? 1 : _first), (ushort)(_first + _size - 1));
+        }
     }
 
     public bool Equals(PortSet other) => PsidOffset == other.PsidOffset && PsidLength == other.PsidLength && Psid == other.Psid;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Mapt.Text;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace Mapt.Tests.Text;
+namespace Mapt.Tests.TextWriting; // not Mapt.Tests.Text: that would shadow helpers named Text in other test classes
 
 [TestClass]
 public sealed class JsonWriterTests

@@ -1,0 +1,42 @@
+using System;
+using System.Threading;
+using Mapt.Platform;
+using Microsoft.Extensions.Logging;
+
+namespace Mapt.Logging;
+
+/// <summary>
+/// Test-only, for the published-binary tests (tests/Logging): MAPT_TEST_LOG=DIR starts
+/// logging to the flash ring in DIR (boot marker), logs MAPT_TEST_LOG_LINES information lines
+/// (event 898, default none), one error line (event 899, text from MAPT_TEST_LOG_TEXT), then
+/// - with MAPT_TEST_CRASH set, dies the way that hook says (the crash line lands in the segment);
+/// - with MAPT_TEST_LOG_WAIT=1, prints "logged" and waits to be killed (SIGKILL test);
+/// - otherwise stops cleanly (the stop line) and exits 0.
+/// Unset in production, where it costs one environment lookup.
+/// </summary>
+internal static class LoggingTestHook
+{
+    public const string Variable = "MAPT_TEST_LOG";
+
+    public static bool Requested => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 };
+
+    public static int Run()
+    {
+        var options = new LoggingOptions { FlashDir = Environment.GetEnvironmentVariable(Variable) };
+        MaptLoggerFactory factory = MaptLogging.CreateFactory(options);
+        ILogger log = factory.CreateLogger("Mapt.Logging.TestHook");
+        int.TryParse(Environment.GetEnvironmentVariable("MAPT_TEST_LOG_LINES"), out int lines);
+        for (int i = 0; i < lines; i++)
+            LoggingLog.TestHookFlood(log, i);
+        LoggingLog.TestHookLine(log, Environment.GetEnvironmentVariable("MAPT_TEST_LOG_TEXT") ?? "-");
+        CrashTestHook.RunIfRequested();
+        if (Environment.GetEnvironmentVariable("MAPT_TEST_LOG_WAIT") == "1")
+        {
+            Console.Out.WriteLine("logged");
+            Console.Out.Flush();
+            Thread.Sleep(Timeout.Infinite);
+        }
+        factory.Dispose();
+        return 0;
+    }
+}
