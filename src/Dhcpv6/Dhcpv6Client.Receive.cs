@@ -247,7 +247,7 @@ public sealed partial class Dhcpv6Client
             return "none";
         string text = lease.Mapt.Rules.Rules.Count + " rule(s), DMR " + lease.Mapt.Dmr;
         if (lease.TryComputeMapping(out Mapt.Map.MapResult? r, out Mapt.Map.MapError e))
-            text += ", BMR " + r!.Value.Rule + " -> " + r.Value.Ipv4Address + " PSID " + r.Value.PortSet.Psid;
+            text += ", BMR " + r!.Rule + " -> " + r.Ipv4Address + " PSID " + r.PortSet.Psid;
         else
             text += ", no usable BMR: " + Mapt.Map.MapErrors.Describe(e);
         return text;
