@@ -149,6 +149,9 @@ internal static class ProbeVerb
         }
         else
             t.Append("map-t      no usable BMR for ").Append(lease.EndUserPrefix.ToString()).Append(": ").Append(MapErrors.Describe(e)).Append('\n');
+        if (client.DroppedCount + client.MalformedCount > 0)
+            t.Append("ignored    ").Append(client.DroppedCount).Append(" not for this exchange, ").Append(client.MalformedCount)
+                .Append(" malformed").Append(client.MalformedCount > 0 ? " (last: " + client.LastRejection + ")" : "").Append('\n');
         t.Append("release    ").Append(keep ? "kept (--keep)" : released ? "released" : "no reply to Release").Append('\n');
         return t.ToString();
     }
@@ -240,6 +243,7 @@ internal static class ProbeVerb
             else
                 j.Property("mappingError", MapErrors.Describe(e));
         }
+        j.Property("droppedReplies", (long)client.DroppedCount).Property("malformedReplies", (long)client.MalformedCount);
         j.Property("released", released).Property("kept", keep);
         return j.EndObject().ToString() + "\n";
     }

@@ -72,6 +72,8 @@ public sealed class ProbeBinaryTests
             Assert.AreEqual("2001:db8:ffff::/64", root.GetProperty("dmr").GetString());
             Assert.AreEqual(1, root.GetProperty("s46").GetArrayLength());
             Assert.IsFalse(root.GetProperty("released").GetBoolean());
+            Assert.AreEqual(0, root.GetProperty("malformedReplies").GetInt32());
+            Assert.AreEqual(0, root.GetProperty("droppedReplies").GetInt32());
             var row = lab.Kea.ReadPrefixLeases().Last();
             Assert.AreEqual(4000, row.ValidLifetime, "--keep sends no Release");
             // The DUID was saved on the flash directory, and it is the one Kea holds the lease for.
