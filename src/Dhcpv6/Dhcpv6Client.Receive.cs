@@ -203,8 +203,9 @@ public sealed partial class Dhcpv6Client
         var lease = new Lease(m.ServerId!, source, _settings.IaId, prefixes.ToArray(), t1, t2, nowMs, dns, m.DomainList, mapt) { S46Options = m.S46Options };
 
         Lease? old = Lease;
+        // A lease in force (Renew, Rebind, or a Request after NoBinding) is compared with the new one.
         LeaseChange change = LeaseChange.Acquired;
-        if (old is not null && State != ClientState.Requesting)
+        if (old is not null)
         {
             if (old.Mapt is not null && lease.Mapt is null)
                 change = LeaseChange.MaptWithdrawn;
@@ -213,8 +214,6 @@ public sealed partial class Dhcpv6Client
             else
                 change = LeaseChange.Renewed;
         }
-        else if (old is not null && !old.SameContentAs(lease))
-            change = LeaseChange.Changed;
         Lease = lease;
         State = ClientState.Bound;
         _tx = default;

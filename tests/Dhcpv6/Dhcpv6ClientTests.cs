@@ -193,6 +193,40 @@ public sealed class Dhcpv6ClientTests
     }
 
     [TestMethod]
+    public void Renew_NoBinding_RequestsAgainAndKeepsTheLeaseInForce()
+    {
+        Rig rig = Bound();
+        rig.Deadline = rig.Client.RenewNow(rig.Now);
+        var buffer = new byte[512];
+        var w = new Dhcpv6Writer(buffer);
+        w.WriteHeader(Dhcpv6MessageType.Reply, rig.Transport.LastXid);
+        w.WriteClientId(Duid);
+        w.WriteServerId(ServerA);
+        int ia = w.BeginOption(Dhcpv6OptionCode.IaPd);
+        w.WriteUInt32(1);
+        w.WriteUInt32(0);
+        w.WriteUInt32(0);
+        w.WriteStatusCode(Dhcpv6StatusCode.NoBinding, "no binding");
+        w.EndOption(ia);
+        rig.Receive(w.Written.ToArray());
+        Assert.AreEqual(ClientState.Requesting, rig.Client.State);
+        Assert.AreEqual(Dhcpv6MessageType.Request, rig.Transport.LastType);
+        Assert.IsNotNull(rig.Client.Lease, "the lease runs on while the binding is requested again");
+        rig.Receive(Answer(Dhcpv6MessageType.Reply, rig.Transport.LastXid, ServerA));
+        Assert.AreEqual(ClientState.Bound, rig.Client.State);
+        Assert.AreEqual(LeaseChange.Renewed, LastChange(rig), "same prefix and MAP content");
+    }
+
+    private static LeaseChange? LastChange(Rig rig)
+    {
+        LeaseChange? last = null;
+        foreach (var e in rig.Logger.Entries)
+            if (e.EventId == 306)
+                last = e.Message.Contains("renewed") ? LeaseChange.Renewed : e.Message.Contains("acquired") ? LeaseChange.Acquired : LeaseChange.Changed;
+        return last;
+    }
+
+    [TestMethod]
     public void Renew_ReplyFromAnotherServer_Dropped()
     {
         Rig rig = Bound();
