@@ -87,9 +87,11 @@ public sealed class ProbeBinaryTests
     }
 
     [TestMethod]
-    public void Probe_NoOption95_Exit3()
+    public void Probe_NoOption95_Exit3_AfterWaitingForDad()
     {
-        using var lab = KeaLab.Start(new KeaConfig());
+        // DAD on: the probe starts while vc's link-local address is still tentative.
+        using var lab = KeaLab.Start(new KeaConfig(), clientDad: true);
+        StringAssert.Contains(lab.Client.Sh("ip -6 addr show dev vc"), "tentative");
         ProcResult r = Probe(lab.Client, "linux-x64", "--iface", KeaLab.ClientInterface);
         Assert.AreEqual(3, r.ExitCode, r.ToString());
         StringAssert.Contains(r.Stdout, "map-t      none");
