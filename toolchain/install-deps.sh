@@ -12,6 +12,8 @@ packages=(
   # the real peers the tests run against
   iproute2 iptables conntrack kea-dhcp6-server tshark tayga iperf3 procps util-linux
   iputils-ping curl netcat-openbsd tcpdump
+  # a misbehaving DHCPv6 server in the probe tests (tests/Dhcpv6/ProbeBinaryTests.cs)
+  python3
   # benchmarks
   time bc
 )
