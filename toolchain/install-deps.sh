@@ -11,7 +11,11 @@ packages=(
   dpkg-dev
   # the real peers the tests run against
   iproute2 iptables conntrack kea-dhcp6-server tshark tayga iperf3 procps util-linux
-  iputils-ping curl netcat-openbsd tcpdump radvd
+  iputils-ping curl netcat-openbsd tcpdump
+  # router advertisements in the lab (tests/lab/demo.sh)
+  radvd
+  # a misbehaving DHCPv6 server in the probe tests (tests/Dhcpv6/ProbeBinaryTests.cs)
+  python3
   # benchmarks
   time bc
 )

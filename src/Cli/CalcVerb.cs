@@ -27,49 +27,43 @@ internal static partial class CalcVerb
         RuleArguments arguments = RuleArguments.Parse(options);
         if (arguments.Rules.Count == 0)
             throw new UsageException("no rule given: --rule-ipv6 IPV6/N --rule-ipv4 IPV4/R --ea-len N, or --rule IPV6/N,IPV4/R,EA");
-        if (options.Lookup is not null && options.CheckDomain)
-            throw new UsageException("--lookup and --check-domain cannot be combined");
-        if (options.Lookup is not null)
-            return Lookup(arguments, options.Lookup, options.Json);
-        if (options.CheckDomain)
-            return CheckDomain(arguments, options.Json);
-        return Compute(arguments, options.Prefix, options.Json);
-    }
-
-    private static int Compute(RuleArguments arguments, string? prefixText, bool json)
-    {
-        if (arguments.EndUserPrefix is not Ipv6Prefix endUser)
-            throw new UsageException("--prefix is required (expected IPV6/LEN, the End-user prefix), or use --lookup / --check-domain");
-        if (!BasicMappingRule.TrySelect(arguments.Rules, endUser, out MapRule? bmr, out MapError error))
-            throw new UsageException($"--prefix '{prefixText}': {MapErrors.Describe(error)}");
-        if (!MapResult.TryCompute(bmr!, endUser, out MapResult result, out error))
-            throw new UsageException($"--prefix '{prefixText}': {MapErrors.Describe(error)} (rule {bmr} needs /{bmr!.EndUserPrefixMinLength} or longer)");
-        Console.Out.Write(json ? ResultJson(result) : ResultText(result, arguments));
-        return ExitCodes.Success;
-    }
-
-    private static int Lookup(RuleArguments arguments, string text, bool json)
-    {
-        int colon = text.LastIndexOf(':');
-        if (colon < 0 || !Ipv4Address.TryParse(text.AsSpan(0, colon), out Ipv4Address ipv4)
-            || !RuleArguments.TryParseNumber(text.Substring(colon + 1), out long port) || port > 65535)
-            throw new UsageException($"--lookup '{text}': expected IPV4:PORT (192.0.2.18:1232)");
-        if (!ReverseLookup.TryLookup(arguments.Rules, ipv4, (ushort)port, out ReverseLookup found, out MapError error))
-            throw new UsageException($"--lookup '{text}': {MapErrors.Describe(error)}");
-        Console.Out.Write(json ? LookupJson(found) : LookupText(found));
-        return ExitCodes.Success;
-    }
-
-    private static int CheckDomain(RuleArguments arguments, bool json)
-    {
-        var reports = new DomainCheckReport[arguments.Rules.Count];
-        bool ok = true;
-        for (int i = 0; i < reports.Length; i++)
+        CliOutput output;
+        int exit = ExitCodes.Success;
+        if (options.Lookup != null)
         {
-            reports[i] = DomainCheck.Run(arguments.Rules[i]);
-            ok &= reports[i].Ok;
+            string text = options.Lookup;
+            int colon = text.LastIndexOf(':');
+            if (colon < 0 || !Ipv4Address.TryParse(text.AsSpan(0, colon), out Ipv4Address ipv4)
+                || !RuleArguments.TryParseNumber(text.Substring(colon + 1), out int port) || port > 65535)
+                throw RuleArguments.Fail("--lookup", text, "expected IPV4:PORT");
+            if (!ReverseLookup.TryLookup(arguments.Rules, ipv4, (ushort)port, out ReverseLookup? found, out MapError error))
+                throw RuleArguments.Fail("--lookup", text, MapErrors.Describe(error));
+            output = Lookup(found);
         }
-        Console.Out.Write(json ? DomainJson(reports, ok) : DomainText(reports));
-        return ok ? ExitCodes.Success : ExitCodes.Failure;
+        else if (options.CheckDomain)
+        {
+            var reports = new DomainCheckReport[arguments.Rules.Count];
+            for (int i = 0; i < reports.Length; i++)
+            {
+                // 2^32 CEs take minutes; 2^48 would never end.
+                if (arguments.Rules[i].EaBitsLength > 32)
+                    throw RuleArguments.Fail("--check-domain: rule", arguments.Rules[i].ToString(), "more than 32 EA bits, too many CEs to enumerate");
+                reports[i] = DomainCheck.Run(arguments.Rules[i]);
+                if (!reports[i].Ok)
+                    exit = ExitCodes.Failure;
+            }
+            output = Domain(reports, exit == ExitCodes.Success);
+        }
+        else
+        {
+            if (arguments.EndUserPrefix is not Ipv6Prefix endUser)
+                throw new UsageException("--prefix is required (the End-user prefix IPV6/LEN), or --lookup or --check-domain");
+            if (!BasicMappingRule.TrySelect(arguments.Rules, endUser, out MapRule? bmr, out MapError error)
+                || !MapResult.TryCompute(bmr!, endUser, out MapResult? result, out error))
+                throw RuleArguments.Fail("--prefix", options.Prefix!, MapErrors.Describe(error));
+            output = Result(result, arguments);
+        }
+        Console.Out.Write(options.Json ? output.Json() : output.Text);
+        return exit;
     }
 }

@@ -126,7 +126,7 @@ internal static class ProbeVerb
             t.Append("map-t      none (the reply carried no option 95)\n");
         else if (lease.TryComputeMapping(out MapResult? r, out MapError e))
         {
-            MapResult m = r!.Value;
+            MapResult m = r!;
             t.Append("bmr        ").Append(m.Rule.ToString()).Append('\n');
             t.Append("ipv4       ").Append(m.Ipv4Prefix.ToString()).Append('\n');
             t.Append("psid       ").Append(m.PortSet.Psid).Append(" (offset ").Append(m.PortSet.PsidOffset).Append(", length ").Append(m.PortSet.PsidLength).Append(")\n");
@@ -149,6 +149,9 @@ internal static class ProbeVerb
         }
         else
             t.Append("map-t      no usable BMR for ").Append(lease.EndUserPrefix.ToString()).Append(": ").Append(MapErrors.Describe(e)).Append('\n');
+        if (client.DroppedCount + client.MalformedCount > 0)
+            t.Append("ignored    ").Append(client.DroppedCount).Append(" not for this exchange, ").Append(client.MalformedCount)
+                .Append(" malformed").Append(client.MalformedCount > 0 ? " (last: " + client.LastRejection + ")" : "").Append('\n');
         t.Append("release    ").Append(keep ? "kept (--keep)" : released ? "released" : "no reply to Release").Append('\n');
         return t.ToString();
     }
@@ -228,7 +231,7 @@ internal static class ProbeVerb
             j.Property("dmr", lease.Mapt.Dmr.ToString());
             if (lease.TryComputeMapping(out MapResult? r, out MapError e))
             {
-                MapResult m = r!.Value;
+                MapResult m = r!;
                 j.Property("bmr", m.Rule.ToString()).Property("ipv4", m.Ipv4Prefix.ToString()).Property("psid", (long)m.PortSet.Psid)
                     .Property("psidOffset", (long)m.PortSet.PsidOffset).Property("psidLength", (long)m.PortSet.PsidLength)
                     .Property("mapIpv6", m.MapIpv6Address.ToString()).Property("portCount", (long)m.PortSet.PortCount);
@@ -240,6 +243,7 @@ internal static class ProbeVerb
             else
                 j.Property("mappingError", MapErrors.Describe(e));
         }
+        j.Property("droppedReplies", (long)client.DroppedCount).Property("malformedReplies", (long)client.MalformedCount);
         j.Property("released", released).Property("kept", keep);
         return j.EndObject().ToString() + "\n";
     }

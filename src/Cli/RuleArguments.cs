@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using Mapt.Map;
 using Mapt.Net;
@@ -12,149 +11,129 @@ namespace Mapt.Cli;
 /// </summary>
 internal sealed class RuleArguments
 {
+    private static readonly string[] FieldNames = { "--rule-ipv6", "--rule-ipv4", "--ea-len", "--psid-offset", "--psid-len", "--psid" };
+    private static readonly string[] PartNames = { "IPv6 prefix", "IPv4 prefix", "EA length", "offset", "psid-len", "psid" };
+
     public List<MapRule> Rules { get; } = new();
     public Ipv6Prefix? EndUserPrefix { get; private set; }
     public Dmr? Dmr { get; private set; }
 
-    public static RuleArguments Parse(RuleOptions options)
+    public static RuleArguments Parse(RuleOptions o)
     {
         var result = new RuleArguments();
-        bool anyField = options.RuleIpv6 is not null || options.RuleIpv4 is not null || options.EaLen is not null
-            || options.PsidOffset is not null || options.PsidLen is not null || options.Psid is not null || options.Fmr;
-        if (anyField)
-            result.Rules.Add(FromFields(options));
-        foreach (string text in options.Rules)
-            result.Rules.Add(FromRuleText(text));
-        if (options.Prefix is not null)
-            result.EndUserPrefix = ParseIpv6Prefix("--prefix", options.Prefix, "IPV6/LEN");
-        if (options.Dmr is not null)
+        if (o.RuleIpv6 != null || o.RuleIpv4 != null || o.EaLen != null || o.PsidOffset != null || o.PsidLen != null || o.Psid != null || o.Fmr)
         {
-            Ipv6Prefix prefix = ParseIpv6Prefix("--dmr", options.Dmr, "IPV6/LEN");
-            if (!Map.Dmr.TryCreate(prefix, out Dmr dmr, out MapError error))
-                throw new UsageException($"--dmr '{options.Dmr}': {MapErrors.Describe(error)}");
+            var fields = new[] { o.RuleIpv6, o.RuleIpv4, o.EaLen, o.PsidOffset, o.PsidLen, o.Psid };
+            for (int i = 0; i < 3; i++)
+                if (fields[i] == null)
+                    throw new UsageException(FieldNames[i] + " is required with the other rule flags");
+            result.Rules.Add(Build("", FieldNames, fields, o.Fmr));
+        }
+        foreach (string text in o.Rules)
+            result.Rules.Add(FromRuleText(text));
+        if (o.Prefix != null)
+            result.EndUserPrefix = ParseIpv6Prefix("--prefix", o.Prefix);
+        if (o.Dmr != null)
+        {
+            if (!Map.Dmr.TryCreate(ParseIpv6Prefix("--dmr", o.Dmr), out Dmr dmr, out MapError error))
+                throw Fail("--dmr", o.Dmr, MapErrors.Describe(error));
             result.Dmr = dmr;
         }
         return result;
     }
 
-    private static MapRule FromFields(RuleOptions o)
-    {
-        if (o.RuleIpv6 is null)
-            throw new UsageException("--rule-ipv6 is required with the other rule flags (expected IPV6/N)");
-        if (o.RuleIpv4 is null)
-            throw new UsageException("--rule-ipv4 is required with the other rule flags (expected IPV4/R)");
-        if (o.EaLen is null)
-            throw new UsageException("--ea-len is required with the other rule flags (expected 0..48)");
-        string described = $"--rule-ipv6 {o.RuleIpv6} --rule-ipv4 {o.RuleIpv4} --ea-len {o.EaLen}";
-        return Build(described,
-            ParseIpv6Prefix("--rule-ipv6", o.RuleIpv6, "IPV6/N"),
-            ParseIpv4Prefix("--rule-ipv4", o.RuleIpv4, "IPV4/R"),
-            ParseNumber("--ea-len", o.EaLen, 48, "0..48"),
-            o.PsidOffset is null ? null : ParseNumber("--psid-offset", o.PsidOffset, 16, "0..15"),
-            o.PsidLen is null ? null : ParseNumber("--psid-len", o.PsidLen, 16, "0..16"),
-            o.Psid is null ? null : ParseNumber("--psid", o.Psid, 65535, "N|0xN, right-aligned"),
-            o.Fmr, "--psid-len", "--psid");
-    }
-
     /// <summary>IPV6/N,IPV4/R,EA[,offset=A][,psid-len=K][,psid=P][,fmr]</summary>
     private static MapRule FromRuleText(string text)
     {
+        string who = "--rule '" + text + "' ";
         string[] parts = text.Split(',');
-        string flag = $"--rule '{text}'";
         if (parts.Length < 3)
-            throw new UsageException($"{flag}: expected IPV6/N,IPV4/R,EA[,offset=A][,psid-len=K][,psid=P][,fmr]");
-        int? offset = null, psidLength = null, psid = null;
+            throw new UsageException(who.TrimEnd() + ": expected IPV6/N,IPV4/R,EA[,offset=A][,psid-len=K][,psid=P][,fmr]");
+        var fields = new string?[6];
+        fields[0] = parts[0];
+        fields[1] = parts[1];
+        fields[2] = parts[2];
         bool fmr = false;
         for (int i = 3; i < parts.Length; i++)
         {
             string part = parts[i];
             int eq = part.IndexOf('=');
-            string key = eq < 0 ? part : part.Substring(0, eq);
-            string? value = eq < 0 ? null : part.Substring(eq + 1);
-            switch (key)
-            {
-                case "fmr" when value is null:
-                    fmr = true;
-                    break;
-                case "offset" when value is not null:
-                    offset = ParseNumber(flag + " offset", value, 16, "0..15");
-                    break;
-                case "psid-len" when value is not null:
-                    psidLength = ParseNumber(flag + " psid-len", value, 16, "0..16");
-                    break;
-                case "psid" when value is not null:
-                    psid = ParseNumber(flag + " psid", value, 65535, "N|0xN, right-aligned");
-                    break;
-                default:
-                    throw new UsageException($"{flag}: '{part}' is not offset=A, psid-len=K, psid=P or fmr");
-            }
+            int field = eq < 0 ? -1 : System.Array.IndexOf(PartNames, part.Substring(0, eq), 3, 3);
+            if (part == "fmr")
+                fmr = true;
+            else if (field > 0)
+                fields[field] = part.Substring(eq + 1);
+            else
+                throw new UsageException(who + "'" + part + "': not offset=A, psid-len=K, psid=P or fmr");
         }
-        return Build(flag,
-            ParseIpv6Prefix(flag + " IPv6 prefix", parts[0], "IPV6/N"),
-            ParseIpv4Prefix(flag + " IPv4 prefix", parts[1], "IPV4/R"),
-            ParseNumber(flag + " EA-bits length", parts[2], 48, "0..48"),
-            offset, psidLength, psid, fmr, "psid-len", "psid");
+        return Build(who, PartNames, fields, fmr);
     }
 
-    private static MapRule Build(string described, Ipv6Prefix ipv6, Ipv4Prefix ipv4, int eaLength, int? offset, int? psidLength,
-        int? psid, bool fmr, string psidLengthName, string psidName)
+    private static MapRule Build(string who, string[] names, string?[] fields, bool fmr)
     {
-        bool psidFromEaBits = eaLength + ipv4.Length > 32;
-        if (psid is not null && psidLength is null)
-            throw new UsageException($"{described}: {psidName} {psid} needs {psidLengthName} (the PSID's length k)");
-        if (psidLength is > 0 && psid is null && !psidFromEaBits)
-            throw new UsageException($"{described}: {psidLengthName} {psidLength} needs {psidName} (the right-aligned PSID): with o + r <= 32 the EA bits carry none");
+        Ipv6Prefix ipv6 = ParseIpv6Prefix(who + names[0], fields[0]!);
+        if (!Ipv4Prefix.TryParse(fields[1], out Ipv4Prefix ipv4, out NetParseError netError))
+            throw Fail(who + names[1], fields[1]!, NetParseErrors.Describe(netError));
+        int eaLength = ParseNumber(who + names[2], fields[2]!, 48);
+        int offset = fields[3] == null ? PortParameters.DefaultPsidOffset : ParseNumber(who + names[3], fields[3]!, 16);
+        int psidLength = fields[4] == null ? 0 : ParseNumber(who + names[4], fields[4]!, 16);
+        int psid = fields[5] == null ? 0 : ParseNumber(who + names[5], fields[5]!, 65535);
+        if (fields[5] != null && fields[4] == null)
+            throw Fail(who + names[5], fields[5]!, "needs " + names[4]);
+        if (psidLength > 0 && fields[5] == null && eaLength + ipv4.Length <= 32)
+            throw Fail(who + names[4], fields[4]!, "needs " + names[5] + " (o + r <= 32: the EA bits carry no PSID)");
         PortParameters? parameters = null;
-        if (offset is not null || psidLength is not null)
+        if (fields[3] != null || fields[4] != null)
         {
-            if (!PortParameters.TryCreate(offset ?? PortParameters.DefaultPsidOffset, psidLength ?? 0, psid ?? 0, out PortParameters pp, out MapError ppError))
-                throw new UsageException($"{described}: {MapErrors.Describe(ppError)} (offset {offset ?? PortParameters.DefaultPsidOffset}, psid-len {psidLength ?? 0}, psid {psid ?? 0})");
+            if (!PortParameters.TryCreate(offset, psidLength, psid, out PortParameters pp, out MapError ppError))
+                throw Fail(who + names[fields[5] != null ? 5 : 3], fields[fields[5] != null ? 5 : 3]!, MapErrors.Describe(ppError));
             parameters = pp;
         }
         if (!MapRule.TryCreate(ipv6, ipv4, eaLength, parameters, fmr, out MapRule? rule, out MapError error))
-            throw new UsageException($"{described}: {MapErrors.Describe(error)}");
+            throw new UsageException((who.Length > 0 ? who : "rule " + fields[0] + "," + fields[1] + "," + fields[2] + " ") + MapErrors.Describe(error));
         return rule!;
     }
 
-    public static Ipv6Prefix ParseIpv6Prefix(string flag, string text, string form)
+    public static Ipv6Prefix ParseIpv6Prefix(string name, string text)
     {
         if (!Ipv6Prefix.TryParse(text, out Ipv6Prefix prefix, out NetParseError error))
-            throw new UsageException($"{flag} '{text}': {NetParseErrors.Describe(error)} (expected {form})");
-        return prefix;
-    }
-
-    public static Ipv4Prefix ParseIpv4Prefix(string flag, string text, string form)
-    {
-        if (!Ipv4Prefix.TryParse(text, out Ipv4Prefix prefix, out NetParseError error))
-            throw new UsageException($"{flag} '{text}': {NetParseErrors.Describe(error)} (expected {form})");
+            throw Fail(name, text, NetParseErrors.Describe(error));
         return prefix;
     }
 
     /// <summary>Decimal, or hexadecimal with 0x; 0..max.</summary>
-    public static int ParseNumber(string flag, string text, int max, string form)
+    public static int ParseNumber(string name, string text, int max)
     {
-        if (!TryParseNumber(text, out long value) || value > max)
-            throw new UsageException($"{flag} '{text}': not a number in 0..{max} (expected {form})");
-        return (int)value;
+        if (!TryParseNumber(text, out int value) || value > max)
+            throw Fail(name, text, "not a number in 0.." + max.ToString());
+        return value;
     }
 
-    internal static bool TryParseNumber(string text, out long value)
+    public static UsageException Fail(string name, string value, string reason) =>
+        new(name + " '" + value + "': " + reason);
+
+    internal static bool TryParseNumber(string text, out int value)
     {
         value = 0;
-        bool hex = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase);
-        ReadOnlySpan<char> digits = hex ? text.AsSpan(2) : text.AsSpan();
-        if (digits.Length == 0 || digits.Length > 9)
+        bool hex = text.Length > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+        int start = hex ? 2 : 0;
+        if (text.Length == start || text.Length - start > 6)
             return false;
-        foreach (char c in digits)
+        for (int i = start; i < text.Length; i++)
         {
-            int d = c is >= '0' and <= '9' ? c - '0'
-                : hex && c is >= 'a' and <= 'f' ? c - 'a' + 10
-                : hex && c is >= 'A' and <= 'F' ? c - 'A' + 10
-                : -1;
-            if (d < 0)
+            int d = HexDigit(text[i]);
+            if (d < 0 || (!hex && d > 9))
                 return false;
             value = value * (hex ? 16 : 10) + d;
         }
         return true;
     }
+
+    private static int HexDigit(char c) => c switch
+    {
+        >= '0' and <= '9' => c - '0',
+        >= 'a' and <= 'f' => c - 'a' + 10,
+        >= 'A' and <= 'F' => c - 'A' + 10,
+        _ => -1,
+    };
 }

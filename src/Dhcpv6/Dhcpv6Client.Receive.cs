@@ -87,12 +87,14 @@ public sealed partial class Dhcpv6Client
         if (m.SolMaxRt >= Dhcpv6Limits.MinMaxRtSeconds && m.SolMaxRt <= Dhcpv6Limits.MaxMaxRtSeconds && m.SolMaxRt * 1000 != _solMaxRtMs)
         {
             _solMaxRtMs = (int)m.SolMaxRt * 1000;
-            Dhcpv6Log.MaxRtSet(_logger, "SOL_MAX_RT", m.SolMaxRt);
+            if (_sending == Dhcpv6MessageType.Solicit && _tx.IsActive)
+                _tx.SetMrt(_solMaxRtMs);
+            Dhcpv6Log.MaxRtSet(_logger, "SOL_MAX_RT", m.SolMaxRt.ToString());
         }
         if (m.InfMaxRt >= Dhcpv6Limits.MinMaxRtSeconds && m.InfMaxRt <= Dhcpv6Limits.MaxMaxRtSeconds && m.InfMaxRt * 1000 != _infMaxRtMs)
         {
             _infMaxRtMs = (int)m.InfMaxRt * 1000;
-            Dhcpv6Log.MaxRtSet(_logger, "INF_MAX_RT", m.InfMaxRt);
+            Dhcpv6Log.MaxRtSet(_logger, "INF_MAX_RT", m.InfMaxRt.ToString());
         }
     }
 
@@ -124,7 +126,7 @@ public sealed partial class Dhcpv6Client
         Dhcpv6Message best = _bestAdvertise!;
         _serverId = best.ServerId;
         _offered = OurIa(best)!.Prefixes;
-        Dhcpv6Log.ServerChosen(_logger, _serverAddress.ToString(), best.Preference, _advertiseCount);
+        Dhcpv6Log.ServerChosen(_logger, _serverAddress.ToString(), best.Preference.ToString(), _advertiseCount.ToString());
         _bestAdvertise = null;
         Begin(ClientState.Requesting, Dhcpv6MessageType.Request, RetransmissionTable.Request, nowMs, 0);
     }
@@ -201,8 +203,9 @@ public sealed partial class Dhcpv6Client
         var lease = new Lease(m.ServerId!, source, _settings.IaId, prefixes.ToArray(), t1, t2, nowMs, dns, m.DomainList, mapt) { S46Options = m.S46Options };
 
         Lease? old = Lease;
+        // A lease in force (Renew, Rebind, or a Request after NoBinding) is compared with the new one.
         LeaseChange change = LeaseChange.Acquired;
-        if (old is not null && State != ClientState.Requesting)
+        if (old is not null)
         {
             if (old.Mapt is not null && lease.Mapt is null)
                 change = LeaseChange.MaptWithdrawn;
@@ -211,13 +214,11 @@ public sealed partial class Dhcpv6Client
             else
                 change = LeaseChange.Renewed;
         }
-        else if (old is not null && !old.SameContentAs(lease))
-            change = LeaseChange.Changed;
         Lease = lease;
         State = ClientState.Bound;
         _tx = default;
         string mapText = MapText(lease);
-        Dhcpv6Log.LeaseEvent(_logger, ChangeName(change), server, lease.EndUserPrefix.ToString(), t1, t2, prefixes[0].ValidLifetime, mapText);
+        Dhcpv6Log.LeaseEvent(_logger, ChangeName(change), server, lease.EndUserPrefix.ToString(), t1.ToString(), t2.ToString(), prefixes[0].ValidLifetime.ToString(), mapText);
         if (change == LeaseChange.MaptWithdrawn)
             Dhcpv6Log.MaptWithdrawn(_logger);
         else if (change == LeaseChange.Changed)
@@ -245,7 +246,7 @@ public sealed partial class Dhcpv6Client
             return "none";
         string text = lease.Mapt.Rules.Rules.Count + " rule(s), DMR " + lease.Mapt.Dmr;
         if (lease.TryComputeMapping(out Mapt.Map.MapResult? r, out Mapt.Map.MapError e))
-            text += ", BMR " + r!.Value.Rule + " -> " + r.Value.Ipv4Address + " PSID " + r.Value.PortSet.Psid;
+            text += ", BMR " + r!.Rule + " -> " + r.Ipv4Address + " PSID " + r.PortSet.Psid;
         else
             text += ", no usable BMR: " + Mapt.Map.MapErrors.Describe(e);
         return text;

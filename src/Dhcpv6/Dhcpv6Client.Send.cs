@@ -13,10 +13,10 @@ public sealed partial class Dhcpv6Client
         if (!_transport.Send(buffer.Slice(0, length)))
         {
             _tx.SendFailed(nowMs);
-            Dhcpv6Log.SendFailed(_logger, Name(_sending), _settings.InterfaceName, Transmission.RetryAfterFailedSendMs);
+            Dhcpv6Log.SendFailed(_logger, Name(_sending), _settings.InterfaceName, Transmission.RetryAfterFailedSendMs.ToString());
         }
         else
-            Dhcpv6Log.Sent(_logger, Name(_sending), _xid.ToString("x6"), _tx.Count, _tx.NextSendMs - nowMs);
+            Dhcpv6Log.Sent(_logger, Name(_sending), _xid.ToString("x6"), _tx.Count.ToString(), (_tx.NextSendMs - nowMs).ToString());
     }
 
     internal int BuildCurrent(Span<byte> buffer, long nowMs)

@@ -175,7 +175,7 @@ public sealed partial class Dhcpv6Client
         switch (State)
         {
             case ClientState.Requesting:
-                Dhcpv6Log.RequestGaveUp(_logger, _serverAddress.ToString(), _tx.Count);
+                Dhcpv6Log.RequestGaveUp(_logger, _serverAddress.ToString(), _tx.Count.ToString());
                 BeginSolicit(nowMs);
                 Step(nowMs);
                 break;

@@ -8,14 +8,16 @@ namespace Mapt.Dhcpv6;
 /// </summary>
 internal static partial class Dhcpv6Log
 {
+    // Every argument is a string: generic logging code over value types is compiled once per
+    // type combination under NativeAOT, over strings once for all (binary size).
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "dhcpv6: client started on {Iface} with DUID {Duid}; soliciting a delegated prefix and MAP-T (option 95)")]
     public static partial void Started(ILogger logger, string iface, string duid);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Debug, Message = "dhcpv6: sent {Message} (transaction {Xid}, attempt {Attempt}); next try in {DelayMs} ms")]
-    public static partial void Sent(ILogger logger, string message, string xid, int attempt, long delayMs);
+    public static partial void Sent(ILogger logger, string message, string xid, string attempt, string delayMs);
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "dhcpv6: sending {Message} on {Iface} failed (link down or its link-local address not ready); trying again in {DelayMs} ms")]
-    public static partial void SendFailed(ILogger logger, string message, string iface, int delayMs);
+    public static partial void SendFailed(ILogger logger, string message, string iface, string delayMs);
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "dhcpv6: dropped a message from {Source}: {Reason}; the lease in force is kept")]
     public static partial void Dropped(ILogger logger, string source, string reason);
@@ -27,7 +29,7 @@ internal static partial class Dhcpv6Log
     public static partial void MaptRejected(ILogger logger, string source, string reason);
 
     [LoggerMessage(EventId = 306, Level = LogLevel.Information, Message = "dhcpv6: lease {Change} from {Server}: prefix {Prefix}, T1 {T1} s, T2 {T2} s, valid {Valid} s, MAP-T {Mapt}")]
-    public static partial void LeaseEvent(ILogger logger, string change, string server, string prefix, uint t1, uint t2, uint valid, string mapt);
+    public static partial void LeaseEvent(ILogger logger, string change, string server, string prefix, string t1, string t2, string valid, string mapt);
 
     [LoggerMessage(EventId = 307, Level = LogLevel.Warning, Message = "dhcpv6: the server's reply changed the lease: prefix {Prefix}, MAP-T {Mapt}; the MAP configuration must be rebuilt")]
     public static partial void LeaseChanged(ILogger logger, string prefix, string mapt);
@@ -54,13 +56,13 @@ internal static partial class Dhcpv6Log
     public static partial void LinkUp(ILogger logger, string iface, string action);
 
     [LoggerMessage(EventId = 315, Level = LogLevel.Warning, Message = "dhcpv6: Request to {Server} got no reply after {Attempts} attempts; soliciting again")]
-    public static partial void RequestGaveUp(ILogger logger, string server, int attempts);
+    public static partial void RequestGaveUp(ILogger logger, string server, string attempts);
 
     [LoggerMessage(EventId = 316, Level = LogLevel.Information, Message = "dhcpv6: the server set {Option} to {Seconds} s")]
-    public static partial void MaxRtSet(ILogger logger, string option, uint seconds);
+    public static partial void MaxRtSet(ILogger logger, string option, string seconds);
 
     [LoggerMessage(EventId = 317, Level = LogLevel.Information, Message = "dhcpv6: chose server {Server} (preference {Preference}) out of {Count} advertise(s); requesting")]
-    public static partial void ServerChosen(ILogger logger, string server, int preference, int count);
+    public static partial void ServerChosen(ILogger logger, string server, string preference, string count);
 
     [LoggerMessage(EventId = 320, Level = LogLevel.Information, Message = "dhcpv6: created DUID {Duid} and saved it to {Path}")]
     public static partial void DuidCreated(ILogger logger, string duid, string path);

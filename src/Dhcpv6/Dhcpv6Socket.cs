@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using Mapt.Net;
+using Mapt.Platform;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
 
@@ -61,7 +62,7 @@ public sealed unsafe class Dhcpv6Socket : IDhcpv6Transport, IDisposable
         int fd = LibC.socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
         if (fd < 0)
         {
-            error = "socket(AF_INET6, SOCK_DGRAM): errno " + errno;
+            error = "socket(AF_INET6, SOCK_DGRAM): " + Errno.Name(errno);
             return false;
         }
         bool ok = false;
@@ -73,7 +74,7 @@ public sealed unsafe class Dhcpv6Socket : IDhcpv6Transport, IDisposable
                 ifr[i] = (byte)iface[i];
             if (ioctl(fd, SiocGifIndex, ifr) < 0)
             {
-                error = "interface " + iface + " not found (errno " + errno + ")";
+                error = "interface " + iface + " not found (" + Errno.Name(errno) + ")";
                 return false;
             }
             int ifIndex = *(int*)(ifr + 16);
@@ -90,7 +91,7 @@ public sealed unsafe class Dhcpv6Socket : IDhcpv6Transport, IDisposable
             setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(int));
             if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifr, (socklen_t)(iface.Length + 1)) < 0)
             {
-                error = "SO_BINDTODEVICE " + iface + ": errno " + errno;
+                error = "SO_BINDTODEVICE " + iface + ": " + Errno.Name(errno);
                 return false;
             }
             // Belt and braces only: the scope id on ff02::1:2 and SO_BINDTODEVICE already pick
@@ -104,7 +105,7 @@ public sealed unsafe class Dhcpv6Socket : IDhcpv6Transport, IDisposable
                 int e = errno;
                 // A link-local address still in DAD cannot be bound yet.
                 notReady = e == EADDRNOTAVAIL;
-                error = "bind [" + linkLocal + "%" + iface + "]:546: errno " + e;
+                error = "bind [" + linkLocal + "%" + iface + "]:546: " + Errno.Name(e);
                 return false;
             }
             socket = new Dhcpv6Socket(fd, iface, ifIndex, linkLocal, mac);

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using Mapt.Dhcpv6.Wire;
 using Mapt.Map;
 using Mapt.Net;
@@ -78,7 +79,7 @@ public sealed class Lease
     }
 
     /// <summary>The BMR for the End-user prefix (longest match) and the CE's mapping (RFC 7597 section 5.2).</summary>
-    public bool TryComputeMapping(out MapResult? result, out MapError error)
+    public bool TryComputeMapping([MaybeNullWhen(false)] out MapResult result, out MapError error)
     {
         result = null;
         if (Mapt is null)
@@ -88,9 +89,6 @@ public sealed class Lease
         }
         if (!Mapt.Rules.TrySelectBasicMappingRule(EndUserPrefix, out MapRule? bmr, out error))
             return false;
-        if (!MapResult.TryCompute(bmr!, EndUserPrefix, out MapResult r, out error))
-            return false;
-        result = r;
-        return true;
+        return MapResult.TryCompute(bmr!, EndUserPrefix, out result, out error);
     }
 }

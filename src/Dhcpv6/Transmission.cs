@@ -10,7 +10,7 @@ namespace Mapt.Dhcpv6;
 /// </summary>
 public struct Transmission
 {
-    private readonly RetransmissionParameters _parameters;
+    private RetransmissionParameters _parameters;
     private readonly Random _random;
     private long _deadlineMs;
     private long _previousRtMs;
@@ -29,6 +29,9 @@ public struct Transmission
     }
 
     public RetransmissionParameters Parameters => _parameters;
+
+    /// <summary>A new MRT for the retransmissions still to come (SOL_MAX_RT received mid-exchange, RFC 8415 section 21.24).</summary>
+    public void SetMrt(int mrtMs) => _parameters = _parameters.WithMrt(mrtMs);
     /// <summary>When the exchange began; ELAPSED_TIME counts from the first send (section 21.9).</summary>
     public long StartMs { get; private set; }
     public long FirstSendMs { get; private set; }

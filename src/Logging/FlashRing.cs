@@ -9,7 +9,7 @@ namespace Mapt.Logging;
 /// The writer of the ring of segment files on flash (log.0 .. log.N-1, each starting with a
 /// sequence header). Bounded: a segment is closed before it would pass
 /// <see cref="LoggingOptions.SegmentBytes"/> (less room kept for the crash line), and the
-/// next slot round the ring is truncated and reused, so the ring never holds more than
+/// next slot round the ring is unlinked and reused, so the ring never holds more than
 /// count x size bytes whatever the log rate. Wear-conscious: lines are collected and written
 /// in batches; fdatasync only for warnings and worse and on <see cref="Flush"/>.
 /// Single-threaded: nothing here runs except from the caller.
@@ -180,7 +180,7 @@ internal sealed class FlashRing : IDisposable
         Writes++;
         if (errno == LibC.ENOSPC)
         {
-            // Flash full (other files grew): the next slot round the ring is truncated on
+            // Flash full (other files grew): the next slot round the ring is unlinked on
             // rotation, which frees a segment's worth; try once there.
             errno = Rotate();
             if (errno == 0)
@@ -223,10 +223,13 @@ internal sealed class FlashRing : IDisposable
         return 0;
     }
 
-    /// <summary>Truncates the next slot and starts it with its header; on success it is the current segment.</summary>
+    /// <summary>Replaces the next slot with a new segment and starts it with its header; on success it is the current segment.</summary>
     private int OpenNextSegment()
     {
         int slot = (_slot + 1) % _segmentCount;
+        // Unlinked, not truncated: ext4 flushes a file truncated to zero when it is closed
+        // (auto_da_alloc), one forced write-back per rotation.
+        FlashFiles.Unlink(FlashFiles.SlotPath(_directory, slot));
         int fd = FlashFiles.Open(FlashFiles.SlotPath(_directory, slot), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_TRUNC | LibC.O_APPEND, out int errno);
         if (fd < 0)
             return errno;

@@ -25,6 +25,10 @@ internal static partial class LoggingLog
         Message = "the newest flash log segment in {Directory} ended in a torn line (power lost while writing); the torn part was cut off")]
     public static partial void TornTailCut(ILogger logger, string directory);
 
+    [LoggerMessage(EventId = LoggingEventIds.TestHookFlood, Level = LogLevel.Information,
+        Message = "test hook: information line {Number}, written on request to fill the flash log")]
+    public static partial void TestHookFlood(ILogger logger, int number);
+
     [LoggerMessage(EventId = LoggingEventIds.TestHookLine, Level = LogLevel.Error,
         Message = "test hook: error line written on request ({Text})")]
     public static partial void TestHookLine(ILogger logger, string text);

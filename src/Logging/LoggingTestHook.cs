@@ -7,8 +7,8 @@ namespace Mapt.Logging;
 
 /// <summary>
 /// Test-only, for the published-binary tests (tests/Logging): MAPT_TEST_LOG=DIR starts
-/// logging to the flash ring in DIR (boot marker), logs one error line (event 899, text from
-/// MAPT_TEST_LOG_TEXT), then
+/// logging to the flash ring in DIR (boot marker), logs MAPT_TEST_LOG_LINES information lines
+/// (event 898, default none), one error line (event 899, text from MAPT_TEST_LOG_TEXT), then
 /// - with MAPT_TEST_CRASH set, dies the way that hook says (the crash line lands in the segment);
 /// - with MAPT_TEST_LOG_WAIT=1, prints "logged" and waits to be killed (SIGKILL test);
 /// - otherwise stops cleanly (the stop line) and exits 0.
@@ -25,6 +25,9 @@ internal static class LoggingTestHook
         var options = new LoggingOptions { FlashDir = Environment.GetEnvironmentVariable(Variable) };
         MaptLoggerFactory factory = MaptLogging.CreateFactory(options);
         ILogger log = factory.CreateLogger("Mapt.Logging.TestHook");
+        int.TryParse(Environment.GetEnvironmentVariable("MAPT_TEST_LOG_LINES"), out int lines);
+        for (int i = 0; i < lines; i++)
+            LoggingLog.TestHookFlood(log, i);
         LoggingLog.TestHookLine(log, Environment.GetEnvironmentVariable("MAPT_TEST_LOG_TEXT") ?? "-");
         CrashTestHook.RunIfRequested();
         if (Environment.GetEnvironmentVariable("MAPT_TEST_LOG_WAIT") == "1")

@@ -59,22 +59,22 @@ public static class DomainCheck
                 {
                     if (!bitmap.TryMark(range.First, range.Last))
                     {
-                        report.Fail(ea, $"{ipv4} PSID {psid}: ports {range.First}-{range.Last} are already another CE's");
+                        report.Fail(ea, ipv4.ToString() + " port " + range.First.ToString() + ": owned twice");
                         return;
                     }
                 }
                 // Owned once: the reverse mapping of a port of this CE lands on this CE.
                 ushort port = set.GetRange(0).First;
-                if (!rule.TryGetEaBits(ipv4, port, out ulong back, out MapError error) || back != ea)
+                if (!rule.TryGetEaBits(ipv4, port, out ulong back, out _) || back != ea)
                 {
-                    report.Fail(ea, $"{ipv4} port {port} maps back to EA bits {back} ({MapErrors.Describe(error)}), not to this CE");
+                    report.Fail(ea, ipv4.ToString() + " port " + port.ToString() + ": maps back to another CE");
                     return;
                 }
             }
             if (!bitmap.IsExactly(lowestUsable, out int wrongPort))
             {
                 rule.CeFromEaBits(ea - 1, out Ipv4Address ipv4, out _);
-                report.Fail(ea - 1, $"{ipv4}: port {wrongPort} is {(wrongPort < lowestUsable ? "owned but must not be" : "owned by no CE")}");
+                report.Fail(ea - 1, ipv4.ToString() + " port " + wrongPort.ToString() + (wrongPort < lowestUsable ? ": owned, must not be" : ": owned by no CE"));
                 return;
             }
             report.CheckedCes += perAddress;
@@ -100,18 +100,18 @@ public static class DomainCheck
             rule.CeFromEaBits(ea, out Ipv4Address ipv4, out _);
             if (ipv4.Value != expected)
             {
-                report.Fail(ea, $"the CE's IPv4 prefix starts at {ipv4}, expected {new Ipv4Address((uint)expected)}");
+                report.Fail(ea, ipv4.ToString() + ": not where the previous CE ended");
                 return;
             }
             ushort port = set.IsRestricted ? set.GetRange(0).First : (ushort)1;
             if (set.PortCount > 0 && (!rule.TryGetEaBits(ipv4, port, out ulong back, out _) || back != ea))
             {
-                report.Fail(ea, $"{ipv4} does not map back to this CE");
+                report.Fail(ea, ipv4.ToString() + ": maps back to another CE");
                 return;
             }
             report.CheckedCes++;
         }
         if (expected != (ulong)rule.RuleIpv4Prefix.Address.Value + (1UL << rule.Ipv4SuffixLength))
-            report.Fail(report.CeCount - 1, "the CEs' IPv4 prefixes do not cover the rule IPv4 prefix");
+            report.Fail(report.CeCount - 1, "the CEs do not cover the rule IPv4 prefix");
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Mapt.Net;
 
 namespace Mapt.Map;
@@ -6,7 +7,7 @@ namespace Mapt.Map;
 /// What a CE derives from its Basic Mapping Rule and End-user prefix (RFC 7597 section 5.2,
 /// RFC 7599 section 6): its IPv4 address or prefix, PSID, port set and MAP IPv6 address.
 /// </summary>
-public readonly struct MapResult
+public sealed class MapResult
 {
     public MapRule Rule { get; }
     public Ipv6Prefix EndUserPrefix { get; }
@@ -50,9 +51,9 @@ public readonly struct MapResult
     /// The CE computation: EA bits from the End-user prefix, then the rule's arithmetic. Refuses
     /// an End-user prefix outside the rule or too short to hold the EA bits.
     /// </summary>
-    public static bool TryCompute(MapRule rule, Ipv6Prefix endUserPrefix, out MapResult result, out MapError error)
+    public static bool TryCompute(MapRule rule, Ipv6Prefix endUserPrefix, [MaybeNullWhen(false)] out MapResult result, out MapError error)
     {
-        result = default;
+        result = null;
         int n = rule.RuleIpv6Prefix.Length;
         if (endUserPrefix.Length >= n ? !rule.RuleIpv6Prefix.Contains(endUserPrefix.Address)
                                       : !endUserPrefix.Contains(rule.RuleIpv6Prefix.Address))

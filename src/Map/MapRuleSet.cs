@@ -80,4 +80,23 @@ public sealed class MapRuleSet
         error = MapError.NoMatchingRule;
         return false;
     }
+
+    /// <summary>
+    /// The reverse, for a packet arriving from the MAP domain: a source inside an FMR is
+    /// another CE (its IPv4 address and the PSID its ports must carry, interface ID checked);
+    /// a source inside the DMR is the BR translating for an IPv4 host (RFC 6052 extraction,
+    /// <paramref name="psid"/> 0 and <paramref name="fromFmr"/> false).
+    /// </summary>
+    public bool TryMapSource(Ipv6Address source, out Ipv4Address ipv4, out ushort psid, out bool fromFmr, out MapError error)
+    {
+        psid = 0;
+        fromFmr = TryFindFmr(source, out MapRule? fmr);
+        if (fromFmr)
+            return fmr!.TryMapIpv6ToIpv4(source, out ipv4, out psid, out error);
+        if (Dmr is { } dmr)
+            return dmr.TryExtract(source, out ipv4, out error);
+        ipv4 = default;
+        error = MapError.Ipv6OutsideRule;
+        return false;
+    }
 }

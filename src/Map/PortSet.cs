@@ -21,9 +21,9 @@ public readonly struct PortSet : IEquatable<PortSet>
     public PortSet(int psidOffset, int psidLength, ushort psid)
     {
         if ((uint)psidOffset > 16 || (uint)psidLength > 16 || psidOffset + psidLength > 16)
-            throw new ArgumentOutOfRangeException(nameof(psidLength), "a + k must not exceed 16");
+            throw new ArgumentOutOfRangeException(nameof(psidLength));
         if (psidLength < 16 && psid >= 1 << psidLength)
-            throw new ArgumentOutOfRangeException(nameof(psid), "the PSID must fit in k bits");
+            throw new ArgumentOutOfRangeException(nameof(psid));
         PsidOffset = psidOffset;
         PsidLength = psidLength;
         Psid = psid;

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using Mapt.Net;
 
 namespace Mapt.Map;
@@ -7,7 +8,7 @@ namespace Mapt.Map;
 /// Which CE owns an IPv4 address and port (for abuse and lawful-intercept requests): its
 /// End-user prefix and MAP IPv6 address (RFC 7597 section 5.2 run backwards).
 /// </summary>
-public readonly struct ReverseLookup
+public sealed class ReverseLookup
 {
     public MapRule Rule { get; }
     public Ipv4Address Ipv4Address { get; }
@@ -31,9 +32,9 @@ public readonly struct ReverseLookup
     }
 
     /// <summary>With one rule.</summary>
-    public static bool TryLookup(MapRule rule, Ipv4Address ipv4, ushort port, out ReverseLookup result, out MapError error)
+    public static bool TryLookup(MapRule rule, Ipv4Address ipv4, ushort port, [MaybeNullWhen(false)] out ReverseLookup result, out MapError error)
     {
-        result = default;
+        result = null;
         if (!rule.TryGetEaBits(ipv4, port, out ulong eaBits, out error))
             return false;
         rule.CeFromEaBits(eaBits, out _, out ushort psid);
@@ -42,7 +43,7 @@ public readonly struct ReverseLookup
     }
 
     /// <summary>With several rules: the one with the longest IPv4 prefix holding the address (FMR or not).</summary>
-    public static bool TryLookup(IReadOnlyList<MapRule> rules, Ipv4Address ipv4, ushort port, out ReverseLookup result, out MapError error)
+    public static bool TryLookup(IReadOnlyList<MapRule> rules, Ipv4Address ipv4, ushort port, [MaybeNullWhen(false)] out ReverseLookup result, out MapError error)
     {
         MapRule? best = null;
         for (int i = 0; i < rules.Count; i++)
@@ -50,7 +51,7 @@ public readonly struct ReverseLookup
                 best = rules[i];
         if (best is null)
         {
-            result = default;
+            result = null;
             error = MapError.Ipv4OutsideRule;
             return false;
         }

@@ -25,7 +25,7 @@ public readonly struct Ipv4Prefix : IEquatable<Ipv4Prefix>
     public static Ipv4Prefix Masked(Ipv4Address address, int length)
     {
         if ((uint)length > 32)
-            throw new ArgumentOutOfRangeException(nameof(length), length, "IPv4 prefix length 0..32");
+            throw new ArgumentOutOfRangeException(nameof(length));
         return new Ipv4Prefix(new Ipv4Address(address.Value & Ipv4Address.Mask(length)), length);
     }
 

@@ -25,7 +25,7 @@ public readonly struct Ipv6Prefix : IEquatable<Ipv6Prefix>
     public static Ipv6Prefix Masked(Ipv6Address address, int length)
     {
         if ((uint)length > 128)
-            throw new ArgumentOutOfRangeException(nameof(length), length, "IPv6 prefix length 0..128");
+            throw new ArgumentOutOfRangeException(nameof(length));
         return new Ipv6Prefix(new Ipv6Address(address.Value & Ipv6Address.Mask(length)), length);
     }
 
@@ -37,7 +37,7 @@ public readonly struct Ipv6Prefix : IEquatable<Ipv6Prefix>
     public static Ipv6Prefix FromWire(ReadOnlySpan<byte> bytes, int length)
     {
         if ((uint)length > 128)
-            throw new ArgumentOutOfRangeException(nameof(length), length, "IPv6 prefix length 0..128");
+            throw new ArgumentOutOfRangeException(nameof(length));
         int count = (length + 7) / 8;
         Span<byte> full = stackalloc byte[16];
         full.Clear();

@@ -35,6 +35,6 @@ public static class NetParseErrors
         NetParseError.BadLength => "the prefix length is not a number",
         NetParseError.LengthOutOfRange => "the prefix length is out of range",
         NetParseError.BitsPastLength => "bits are set past the prefix length",
-        _ => error.ToString(),
+        _ => "parse error " + ((int)error).ToString(),
     };
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Mapt.Map;
 
 namespace Mapt.Netlink;
 
@@ -80,6 +81,13 @@ public sealed class ConntrackClient : IDisposable
         (ushort First, ushort Last)[] kept = ranges.ToArray();
         return Delete(e => e.Reply.Destination == address && !InRanges(e.Reply.DestinationPortOrId, kept), address.Family);
     }
+
+    /// <summary>
+    /// Deletes the entries NATed to <paramref name="address"/> whose NAT port (the identifier for
+    /// ICMP) the CE may no longer use: outside <paramref name="ports"/> (RFC 7597 section 5.1).
+    /// </summary>
+    public int DeleteOutsidePortSet(InetAddress address, PortSet ports) =>
+        Delete(e => e.Reply.Destination == address && !ports.Contains(e.Reply.DestinationPortOrId), address.Family);
 
     internal static bool InRanges(ushort port, (ushort First, ushort Last)[] ranges)
     {

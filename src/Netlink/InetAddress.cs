@@ -1,13 +1,14 @@
 using System;
 using System.Buffers.Binary;
+using Mapt.Net;
 
 namespace Mapt.Netlink;
 
 /// <summary>
-/// An IPv4 or IPv6 address as netlink carries it (4 or 16 bytes, network order), kept as two
-/// numbers so a dump allocates nothing per address. Mapt.Net's Ipv4Address(uint) and
-/// Ipv6Address(high, low) take the same values. Not UInt128: its formatting and parsing code
-/// would cost ~10 KB of binary.
+/// An IPv4 or IPv6 address as netlink carries it (4 or 16 bytes, network order): one type for
+/// attributes whose family is only known at run time, kept as two numbers so a dump allocates
+/// nothing per address. <see cref="From(Ipv4Address)"/>, <see cref="ToIpv6"/> ... convert to
+/// and from Mapt.Net's types, which hold the same values.
 /// </summary>
 public readonly struct InetAddress : IEquatable<InetAddress>
 {
@@ -31,6 +32,18 @@ public readonly struct InetAddress : IEquatable<InetAddress>
     public static InetAddress V4(byte a, byte b, byte c, byte d) => V4(((uint)a << 24) | ((uint)b << 16) | ((uint)c << 8) | d);
 
     public static InetAddress V6(ulong high, ulong low) => new(AddressFamily.Inet6, high, low);
+
+    public static InetAddress From(Ipv4Address address) => V4(address.Value);
+
+    public static InetAddress From(Ipv6Address address) => V6(address.High, address.Low);
+
+    /// <summary>The IPv6 address; for an IPv4 or unset one, an error in the caller.</summary>
+    public Ipv6Address ToIpv6() => Family == AddressFamily.Inet6 ? new Ipv6Address(High, Low)
+        : throw new InvalidOperationException("not an IPv6 address: " + ToString());
+
+    /// <summary>The IPv4 address; for an IPv6 or unset one, an error in the caller.</summary>
+    public Ipv4Address ToIpv4() => Family == AddressFamily.Inet ? new Ipv4Address((uint)Low)
+        : throw new InvalidOperationException("not an IPv4 address: " + ToString());
 
     public bool IsSet => Family != AddressFamily.Unspec;
 

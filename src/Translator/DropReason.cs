@@ -36,4 +36,6 @@ public enum DropReason
     UdpZeroChecksum = 13,
     /// <summary>Destination the mapping cannot express (e.g. the CE's own IPv4 address).</summary>
     DestinationNotMappable = 14,
+    /// <summary>IPv6 multicast the host's own stack sends into the device (MLD, router solicitations): not traffic to translate.</summary>
+    Multicast = 15,
 }

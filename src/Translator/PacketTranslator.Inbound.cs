@@ -5,6 +5,9 @@ namespace Mapt.Translator;
 /// <summary>IPv6 to IPv4 (RFC 7915 §5), the CE's inbound direction, with the MAP checks.</summary>
 public sealed partial class PacketTranslator
 {
+    /// <summary>192.0.0.8, the IPv4 dummy address (RFC 7600 §4.8) for ICMP errors from IPv6-only nodes.</summary>
+    public const uint DummyIpv4 = 0xc0000008;
+
     /// <summary>Where the upper layer starts after the extension headers the translator passes over.</summary>
     private ref struct Ipv6Walk
     {
@@ -64,15 +67,26 @@ public sealed partial class PacketTranslator
         if (40 + payloadLength > p.Length)
             return DropReason.Malformed;
         p = p.Slice(0, 40 + payloadLength);
+        if (p[24] == 0xff)
+            return DropReason.Multicast; // counted apart, so not-map-address means what it says
         if (!_map.IsMapIpv6(p.Slice(24, 16)))
             return DropReason.NotMapAddress;
-        if (!_map.TryMapToIpv4(p.Slice(8, 16), out uint src))
-            return DropReason.SourceNotMappable;
+        bool mapped = _map.TryMapToIpv4(p.Slice(8, 16), out uint src);
         uint dst = _map.Ipv4;
         var w = new Ipv6Walk { NextHeader = p[6], Offset = 40 };
         DropReason walked = Walk(p, ref w);
         if (walked != DropReason.None)
             return walked;
+        if (!mapped)
+        {
+            // An ICMPv6 error from an IPv6-only node (the CE's own WAN hop, an ISP router) has
+            // no IPv4 address: RFC 7915 §5.2 / RFC 6791 give it the dummy 192.0.0.8 (RFC 7600
+            // §4.8), so traceroute and PMTU still work; anything else from there is dropped.
+            bool icmpError = w.NextHeader == Icmp6 && !w.Fragment && w.Offset < p.Length && p[w.Offset] < 128;
+            if (!icmpError)
+                return DropReason.SourceNotMappable;
+            src = DummyIpv4;
+        }
         int trafficClass = (int)(U32(p, 0) >> 20) & 0xff;
         int hopLimit = p[7];
         Span<byte> l4 = p.Slice(w.Offset);

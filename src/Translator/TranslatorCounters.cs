@@ -1,4 +1,5 @@
 using System;
+using Mapt.Text;
 
 namespace Mapt.Translator;
 
@@ -11,7 +12,7 @@ public sealed class TranslatorCounters
 {
     private readonly long[] _drops = new long[DropReasonCount];
 
-    public const int DropReasonCount = 15;
+    public const int DropReasonCount = 16;
 
     public long PacketsSent { get; internal set; }
     public long BytesSent { get; internal set; }
@@ -53,13 +54,50 @@ public sealed class TranslatorCounters
         DropReason.ExtensionHeader => "extension-header",
         DropReason.UdpZeroChecksum => "udp-zero-checksum",
         DropReason.DestinationNotMappable => "destination-not-mappable",
+        DropReason.Multicast => "multicast",
         _ => "none",
     };
 
-    internal void Reset()
+    /// <summary>What a reason means for a field engineer, in one phrase.</summary>
+    public static string Meaning(DropReason reason) => reason switch
     {
-        Array.Clear(_drops);
-        PacketsSent = BytesSent = PacketsReceived = BytesReceived = 0;
-        DiscardPacketsSent = DiscardPacketsReceived = PacketTooBig = ErrorsSent = ErrorsReceived = 0;
+        DropReason.Malformed => "truncated or inconsistent headers",
+        DropReason.SourceNotMapAddress => "outbound IPv4 not from the CE's MAP address (not SNATed)",
+        DropReason.SourcePortOutsideSet => "outbound source port outside the port set: check the SNAT rules",
+        DropReason.NotMapAddress => "inbound IPv6 for an address other than the CE's MAP address",
+        DropReason.DestinationPortOutsideSet => "inbound destination port outside the port set",
+        DropReason.SourceNotMappable => "inbound IPv6 source in neither the DMR nor an FMR",
+        DropReason.ProtocolWithoutPorts => "a protocol without ports on a shared IPv4 address",
+        DropReason.IcmpUntranslatable => "ICMP type without a counterpart",
+        DropReason.FragmentWithoutFirst => "a fragment whose first fragment was not seen",
+        DropReason.UdpZeroChecksumFragment => "fragmented IPv4 UDP without checksum",
+        DropReason.FragmentedIcmp => "fragmented ICMP",
+        DropReason.ExtensionHeader => "IPv6 routing header with segments left",
+        DropReason.UdpZeroChecksum => "IPv6 UDP with a zero checksum",
+        DropReason.DestinationNotMappable => "destination the MAP rules cannot express",
+        DropReason.Multicast => "IPv6 multicast from the host's own stack",
+        _ => "none",
+    };
+
+    /// <summary>
+    /// The counters as a JSON object for the status file: the TR-181 Stats names
+    /// (Device.MAP.Domain.{i}.Interface.Stats.) and a "Drops" object keyed by reason name.
+    /// </summary>
+    public void WriteJson(JsonWriter json)
+    {
+        json.StartObject()
+            .Property("PacketsSent", PacketsSent)
+            .Property("BytesSent", BytesSent)
+            .Property("PacketsReceived", PacketsReceived)
+            .Property("BytesReceived", BytesReceived)
+            .Property("DiscardPacketsSent", DiscardPacketsSent)
+            .Property("DiscardPacketsReceived", DiscardPacketsReceived)
+            .Property("ErrorsSent", ErrorsSent)
+            .Property("ErrorsReceived", ErrorsReceived)
+            .Property("PacketTooBig", PacketTooBig)
+            .StartObject("Drops");
+        for (int i = 1; i < DropReasonCount; i++)
+            json.Property(Name((DropReason)i), _drops[i]);
+        json.EndObject().EndObject();
     }
 }

@@ -24,6 +24,7 @@ public sealed partial class TunTranslator : IDisposable
     private readonly byte[] _buffer = new byte[Batch * Slot];
     private readonly int[] _lengths = new int[Batch];
     private int _mtu;
+    private readonly long[] _reported = new long[TranslatorCounters.DropReasonCount];
 
     private TunTranslator(TunDevice tun, PacketTranslator translator, ILogger logger)
     {
@@ -119,6 +120,24 @@ public sealed partial class TunTranslator : IDisposable
         }
     }
 
+    /// <summary>
+    /// For the daemon's periodic timer: one log line per drop reason that counted packets since
+    /// the last call (drops are not logged per packet, so a flood cannot fill the log).
+    /// </summary>
+    public void ReportDrops()
+    {
+        for (int i = 1; i < _reported.Length; i++)
+        {
+            long now = Counters.Dropped((DropReason)i);
+            long delta = now - _reported[i];
+            if (delta <= 0)
+                continue;
+            _reported[i] = now;
+            var reason = (DropReason)i;
+            LogDropped(_logger, _tun.Name, delta, TranslatorCounters.Name(reason), TranslatorCounters.Meaning(reason), now);
+        }
+    }
+
     private void Write(ReadOnlySpan<byte> packet, bool outbound)
     {
         if (_tun.Write(packet) == 0)
@@ -136,6 +155,9 @@ public sealed partial class TunTranslator : IDisposable
 
     [LoggerMessage(EventId = 901, Level = LogLevel.Information, Message = "Translator on {Device} reconfigured (MTU {Mtu}): {Mapping}; fragment state cleared")]
     private static partial void LogReconfigured(ILogger logger, string device, int mtu, string mapping);
+
+    [LoggerMessage(EventId = 903, Level = LogLevel.Warning, Message = "Translator on {Device} dropped {Count} packets ({Reason}: {Meaning}) since the last report; they were not forwarded ({Total} in all)")]
+    private static partial void LogDropped(ILogger logger, string device, long count, string reason, string meaning, long total);
 
     [LoggerMessage(EventId = 902, Level = LogLevel.Warning, Message = "Reading TUN device {Device} failed ({Errno}); the batch ends, the next readable event retries")]
     private static partial void LogReadFailed(ILogger logger, string device, string errno);

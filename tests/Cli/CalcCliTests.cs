@@ -88,7 +88,7 @@ public sealed class CalcCliTests
             string what = string.Join(' ', args);
             Assert.AreEqual(0, run.ExitCode, what + "\n" + run);
             Assert.IsTrue(Ipv6Prefix.TryParse(c.Prefix, out Ipv6Prefix prefix, out _));
-            Assert.IsTrue(MapResult.TryCompute(CoreRule(c.RuleArgs), prefix, out MapResult core, out MapError error), what + ": " + error);
+            Assert.IsTrue(MapResult.TryCompute(CoreRule(c.RuleArgs), prefix, out var core, out MapError error), what + ": " + error);
 
             JsonElement json = JsonDocument.Parse(run.Stdout).RootElement;
             var names = json.EnumerateObject().Select(p => p.Name).ToArray();
@@ -149,8 +149,10 @@ public sealed class CalcCliTests
         }
         StringAssert.Contains(run.Stdout, "ipv4              192.0.2.18\n");
         StringAssert.Contains(run.Stdout, "map ipv6          2001:db8:12:3400:0:c000:212:34\n");
-        StringAssert.Contains(run.Stdout, "(wire 0x3400)");
-        StringAssert.Contains(run.Stdout, "252 in 63 ranges of 4");
+        StringAssert.Contains(run.Stdout, "psid wire         0x3400\n");
+        StringAssert.Contains(run.Stdout, "psid              0x34 = 52\n");
+        StringAssert.Contains(run.Stdout, "port sets         63 range(s) of 4 ports\n");
+        StringAssert.Contains(run.Stdout, "ports             252\n");
         StringAssert.Contains(run.Stdout, "dmr               2001:db8:ffff::/64\n");
         // Every range appears once, folded over several lines.
         int rangeLines = lines.Count(l => l.StartsWith("  ", StringComparison.Ordinal) && char.IsDigit(l[2]));
@@ -162,21 +164,22 @@ public sealed class CalcCliTests
     [TestMethod]
     [DataRow(new[] { "--rule-ipv6", "2001:db8::/40", "--rule-ipv4", "192.0.2.1/24", "--ea-len", "16", "--prefix", "2001:db8:12:3400::/56" }, "--rule-ipv4 '192.0.2.1/24': bits are set past the prefix length")]
     [DataRow(new[] { "--rule-ipv6", "2001:db8::/40", "--rule-ipv4", "192.0.2.0/24", "--ea-len", "49", "--prefix", "2001:db8:12:3400::/56" }, "--ea-len '49'")]
-    [DataRow(new[] { "--rule-ipv6", "2001:db8::/40", "--rule-ipv4", "192.0.2.0/24", "--ea-len", "16", "--psid-offset", "9", "--prefix", "2001:db8:12:3400::/56" }, "PSID offset + PSID length must not exceed 16")]
-    [DataRow(new[] { "--rule", "2001:db8::/40,192.0.2.0/24,16", "--prefix", "2001:db8:12::/48" }, "--prefix '2001:db8:12::/48': the End-user prefix is shorter")]
-    [DataRow(new[] { "--rule", "2001:db8::/40,192.0.2.0/24,16", "--prefix", "2001:db9:12:3400::/56" }, "--prefix '2001:db9:12:3400::/56': no rule's IPv6 prefix matches")]
+    [DataRow(new[] { "--rule-ipv6", "2001:db8::/40", "--rule-ipv4", "192.0.2.0/24", "--ea-len", "16", "--psid-offset", "9", "--prefix", "2001:db8:12:3400::/56" }, "PSID offset + PSID length above 16")]
+    [DataRow(new[] { "--rule", "2001:db8::/40,192.0.2.0/24,16", "--prefix", "2001:db8:12::/48" }, "--prefix '2001:db8:12::/48': End-user prefix shorter than rule prefix + EA bits")]
+    [DataRow(new[] { "--rule", "2001:db8::/40,192.0.2.0/24,16", "--prefix", "2001:db9:12:3400::/56" }, "--prefix '2001:db9:12:3400::/56': no rule matches the End-user prefix")]
     [DataRow(new[] { "--rule", "2001:db8::/40,192.0.2.0/24,16", "--prefix", "2001:db8:12:3401::/56" }, "--prefix '2001:db8:12:3401::/56': bits are set past")]
-    [DataRow(new[] { "--rule", "2001:db8::/40,192.0.2.0/24,16", "--prefix", "2001:db8:12:3400::/56", "--dmr", "2001:db8:ffff::/72" }, "--dmr '2001:db8:ffff::/72': the DMR length must be 32, 40, 48, 56, 64 or 96")]
-    [DataRow(new[] { "--rule", "2001:db8::/40,192.0.2.0/24,16,speed=9", "--prefix", "2001:db8:12:3400::/56" }, "'speed=9' is not")]
+    [DataRow(new[] { "--rule", "2001:db8::/40,192.0.2.0/24,16", "--prefix", "2001:db8:12:3400::/56", "--dmr", "2001:db8:ffff::/72" }, "--dmr '2001:db8:ffff::/72': DMR length not 32, 40, 48, 56, 64 or 96")]
+    [DataRow(new[] { "--rule", "2001:db8::/40,192.0.2.0/24,16,speed=9", "--prefix", "2001:db8:12:3400::/56" }, "'speed=9': not offset=A")]
     [DataRow(new[] { "--rule", "2001:db8::/40,192.0.2.0/24", "--prefix", "2001:db8:12:3400::/56" }, "--rule '2001:db8::/40,192.0.2.0/24': expected")]
     [DataRow(new[] { "--rule", "2001:db8:12:3400::/56,192.0.2.18/32,0,psid-len=8,psid=0x3400", "--prefix", "2001:db8:12:3400::/56" }, "right-aligned")]
-    [DataRow(new[] { "--rule", "2001:db8:12:3400::/56,192.0.2.18/32,0,psid-len=8", "--prefix", "2001:db8:12:3400::/56" }, "psid-len 8 needs psid")]
+    [DataRow(new[] { "--rule", "2001:db8:12:3400::/56,192.0.2.18/32,0,psid-len=8", "--prefix", "2001:db8:12:3400::/56" }, "psid-len '8': needs psid")]
     [DataRow(new[] { "--rule", "2001:db8::/40,192.0.2.0/24,16" }, "--prefix is required")]
     [DataRow(new[] { "--prefix", "2001:db8:12:3400::/56" }, "no rule given")]
     [DataRow(new[] { "--rule-ipv6", "2001:db8::/40", "--prefix", "2001:db8:12:3400::/56" }, "--rule-ipv4 is required")]
-    [DataRow(new[] { "--rule", "2001:db8::/40,192.0.2.0/24,16", "--lookup", "192.0.2.18:80" }, "--lookup '192.0.2.18:80': the port is in no CE's port set")]
+    [DataRow(new[] { "--rule", "2001:db8::/40,192.0.2.0/24,16", "--lookup", "192.0.2.18:80" }, "--lookup '192.0.2.18:80': port in no CE's port set")]
     [DataRow(new[] { "--rule", "2001:db8::/40,192.0.2.0/24,16", "--lookup", "192.0.2.18" }, "--lookup '192.0.2.18': expected IPV4:PORT")]
     [DataRow(new[] { "--rule", "2001:db8::/40,192.0.2.0/24,16", "--lookup", "198.51.100.1:1232" }, "outside the rule IPv4 prefix")]
+    [DataRow(new[] { "--rule", "2001:d00::/24,0.0.0.0/0,40", "--check-domain" }, "--check-domain: rule '2001:d00::/24,0.0.0.0/0,40': more than 32 EA bits")]
     public void Errors_ExitTwoAndNameTheValue(string[] args, string message)
     {
         ProcResult run = PublishedBinary.X64.Run(new[] { "calc" }.Concat(args));
@@ -195,7 +198,7 @@ public sealed class CalcCliTests
         Assert.AreEqual(0, run.ExitCode, run.ToString());
         Assert.IsTrue(MapRule.TryCreate(Ipv6Prefix.Masked(MapValuesA6("2001:db8:100::"), 44), Ipv4Prefix.Masked(new Ipv4Address(198, 51, 100, 0), 24), 12,
             PortParametersOf(4), false, out MapRule? rule, out _));
-        Assert.IsTrue(ReverseLookup.TryLookup(rule!, new Ipv4Address(198, 51, 100, 77), 40000, out ReverseLookup core, out _));
+        Assert.IsTrue(ReverseLookup.TryLookup(rule!, new Ipv4Address(198, 51, 100, 77), 40000, out var core, out _));
         JsonElement json = JsonDocument.Parse(run.Stdout).RootElement;
         Assert.AreEqual(core.EndUserPrefix.ToString(), json.GetProperty("end_user_prefix").GetString());
         Assert.AreEqual(core.MapIpv6Address.ToString(), json.GetProperty("map_ipv6").GetString());
@@ -205,7 +208,7 @@ public sealed class CalcCliTests
 
         ProcResult text = PublishedBinary.Of(rid).Run("calc", "--rule", "2001:db8::/40,192.0.2.0/24,16", "--lookup", "192.0.2.18:1232");
         Assert.AreEqual(0, text.ExitCode, text.ToString());
-        StringAssert.Contains(text.Stdout, "end-user prefix   2001:db8:12:3400::/56\n");
+        StringAssert.Contains(text.Stdout, "end user prefix   2001:db8:12:3400::/56\n");
         StringAssert.Contains(text.Stdout, "map ipv6          2001:db8:12:3400:0:c000:212:34\n");
     }
 
@@ -235,7 +238,7 @@ public sealed class CalcCliTests
         Assert.AreEqual(65536UL, first.GetProperty("ces_checked").GetUInt64());
         Assert.AreEqual(256UL, first.GetProperty("ipv4_addresses").GetUInt64());
         Assert.AreEqual(252, first.GetProperty("ports_per_ce_min").GetInt32());
-        Assert.AreEqual(64512, first.GetProperty("usable_ports_per_ipv4").GetInt32());
+        Assert.AreEqual(64512, first.GetProperty("usable_ports").GetInt32());
         Assert.AreEqual(JsonValueKind.Null, first.GetProperty("violation").ValueKind);
         JsonElement second = json.GetProperty("rules")[1];
         Assert.AreEqual(4096UL, second.GetProperty("ces").GetUInt64());

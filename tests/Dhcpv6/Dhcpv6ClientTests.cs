@@ -47,7 +47,7 @@ public sealed class Dhcpv6ClientTests
         public void Receive(byte[] message) => Deadline = Client.OnMessage(message, From, Now);
     }
 
-    private static byte[] Answer(Dhcpv6MessageType type, uint xid, byte[] server, byte preference = 0, uint t1 = 100, uint t2 = 160, uint valid = 300, uint solMaxRt = 0, bool mapt = true)
+    private static byte[] Answer(Dhcpv6MessageType type, uint xid, byte[] server, byte preference = 0, uint t1 = 100, uint t2 = 160, uint valid = 300, uint solMaxRt = 0, bool mapt = true, bool withIa = true)
     {
         var buffer = new byte[1024];
         var w = new Dhcpv6Writer(buffer);
@@ -63,7 +63,8 @@ public sealed class Dhcpv6ClientTests
             w.WriteUInt32(solMaxRt);
         }
         Ipv6Prefix.TryParse("2001:db8:12:3400::/56", out Ipv6Prefix p, out _);
-        w.WriteIaPd(1, t1, t2, new[] { new DelegatedPrefix(p.Address.Value, 56, 200, valid) });
+        if (withIa)
+            w.WriteIaPd(1, t1, t2, new[] { new DelegatedPrefix(p.Address.Value, 56, 200, valid) });
         if (mapt)
             w.WriteMaptContainer(new S46MaptContainer(new[] { S46Hex.Rule("2001:db8::/40", "192.0.2.0/24", 16, false, (6, 8, 0x34)) }, S46Hex.Dmr("2001:db8:ffff::/64")));
         return w.Written.ToArray();
@@ -140,11 +141,20 @@ public sealed class Dhcpv6ClientTests
     {
         var rig = new Rig();
         rig.Start();
-        rig.Receive(Answer(Dhcpv6MessageType.Advertise, rig.Transport.LastXid, ServerA, solMaxRt: 59));
+        // Advertises without a prefix are otherwise ignored, but SOL_MAX_RT counts (section 18.2.9).
+        rig.Receive(Answer(Dhcpv6MessageType.Advertise, rig.Transport.LastXid, ServerA, solMaxRt: 59, withIa: false));
         Assert.AreEqual(3600_000, rig.Client.SolMaxRtMs, "59 s is below the range 60..86400");
-        rig.Receive(Answer(Dhcpv6MessageType.Advertise, rig.Transport.LastXid, ServerA, solMaxRt: 120));
+        rig.Receive(Answer(Dhcpv6MessageType.Advertise, rig.Transport.LastXid, ServerA, solMaxRt: 120, withIa: false));
         Assert.AreEqual(120_000, rig.Client.SolMaxRtMs);
         Assert.AreEqual(1, rig.Logger.Count(316));
+        // The Solicits still to come are capped at the new MRT (+10 %), not at 3600 s.
+        int before = rig.Transport.Sent.Count;
+        rig.RunTo(1_000_000);
+        long[] gaps = rig.Transport.Sent.Skip(before - 1).Zip(rig.Transport.Sent.Skip(before), (a, b) => b.AtMs - a.AtMs).ToArray();
+        Assert.AreEqual(ClientState.Soliciting, rig.Client.State);
+        Assert.IsTrue(gaps.Length > 5);
+        Assert.IsTrue(gaps.All(g => g <= 132_000), string.Join(",", gaps));
+        Assert.IsTrue(gaps[^1] >= 108_000, string.Join(",", gaps));
     }
 
     [TestMethod]
@@ -180,6 +190,40 @@ public sealed class Dhcpv6ClientTests
         rig.Receive(Answer(Dhcpv6MessageType.Reply, rig.Transport.LastXid, ServerB));
         Assert.AreEqual(ClientState.Bound, rig.Client.State);
         CollectionAssert.AreEqual(ServerB, rig.Client.Lease!.ServerId);
+    }
+
+    [TestMethod]
+    public void Renew_NoBinding_RequestsAgainAndKeepsTheLeaseInForce()
+    {
+        Rig rig = Bound();
+        rig.Deadline = rig.Client.RenewNow(rig.Now);
+        var buffer = new byte[512];
+        var w = new Dhcpv6Writer(buffer);
+        w.WriteHeader(Dhcpv6MessageType.Reply, rig.Transport.LastXid);
+        w.WriteClientId(Duid);
+        w.WriteServerId(ServerA);
+        int ia = w.BeginOption(Dhcpv6OptionCode.IaPd);
+        w.WriteUInt32(1);
+        w.WriteUInt32(0);
+        w.WriteUInt32(0);
+        w.WriteStatusCode(Dhcpv6StatusCode.NoBinding, "no binding");
+        w.EndOption(ia);
+        rig.Receive(w.Written.ToArray());
+        Assert.AreEqual(ClientState.Requesting, rig.Client.State);
+        Assert.AreEqual(Dhcpv6MessageType.Request, rig.Transport.LastType);
+        Assert.IsNotNull(rig.Client.Lease, "the lease runs on while the binding is requested again");
+        rig.Receive(Answer(Dhcpv6MessageType.Reply, rig.Transport.LastXid, ServerA));
+        Assert.AreEqual(ClientState.Bound, rig.Client.State);
+        Assert.AreEqual(LeaseChange.Renewed, LastChange(rig), "same prefix and MAP content");
+    }
+
+    private static LeaseChange? LastChange(Rig rig)
+    {
+        LeaseChange? last = null;
+        foreach (var e in rig.Logger.Entries)
+            if (e.EventId == 306)
+                last = e.Message.Contains("renewed") ? LeaseChange.Renewed : e.Message.Contains("acquired") ? LeaseChange.Acquired : LeaseChange.Changed;
+        return last;
     }
 
     [TestMethod]

@@ -20,7 +20,7 @@ public sealed class KeaScenarioTests
     internal static MapResult Mapping(Lease lease)
     {
         Assert.IsTrue(lease.TryComputeMapping(out MapResult? r, out MapError e), "no mapping: " + MapErrors.Describe(e));
-        return r!.Value;
+        return r!;
     }
 
     internal static Lease Acquire(KeaLab lab, ClientDriver c)

@@ -72,6 +72,8 @@ public sealed class ProbeBinaryTests
             Assert.AreEqual("2001:db8:ffff::/64", root.GetProperty("dmr").GetString());
             Assert.AreEqual(1, root.GetProperty("s46").GetArrayLength());
             Assert.IsFalse(root.GetProperty("released").GetBoolean());
+            Assert.AreEqual(0, root.GetProperty("malformedReplies").GetInt32());
+            Assert.AreEqual(0, root.GetProperty("droppedReplies").GetInt32());
             var row = lab.Kea.ReadPrefixLeases().Last();
             Assert.AreEqual(4000, row.ValidLifetime, "--keep sends no Release");
             // The DUID was saved on the flash directory, and it is the one Kea holds the lease for.
@@ -85,9 +87,11 @@ public sealed class ProbeBinaryTests
     }
 
     [TestMethod]
-    public void Probe_NoOption95_Exit3()
+    public void Probe_NoOption95_Exit3_AfterWaitingForDad()
     {
-        using var lab = KeaLab.Start(new KeaConfig());
+        // DAD on: the probe starts while vc's link-local address is still tentative.
+        using var lab = KeaLab.Start(new KeaConfig(), clientDad: true);
+        StringAssert.Contains(lab.Client.Sh("ip -6 addr show dev vc"), "tentative");
         ProcResult r = Probe(lab.Client, "linux-x64", "--iface", KeaLab.ClientInterface);
         Assert.AreEqual(3, r.ExitCode, r.ToString());
         StringAssert.Contains(r.Stdout, "map-t      none");

@@ -25,7 +25,8 @@ public sealed partial class LoggingBench
     [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "lease renewed on {Wan}: prefix {Prefix}, line {Number}")]
     private static partial void LeaseRenewedWarning(ILogger logger, string wan, string prefix, int number);
 
-    private const int Lines = 300_000;
+    private const int Lines = 200_000;
+    private const int Rounds = 5;
 
     [TestMethod]
     [TestCategory("Bench")]
@@ -43,8 +44,20 @@ public sealed partial class LoggingBench
             Ring(Path.Combine(dir, "warm"), 20_000, warningEvery: 0);
             Baseline(Path.Combine(dir, "warm.txt"), 20_000);
 
-            (double rate, long writes, long syncs) = Ring(Path.Combine(dir, "ring"), Lines, warningEvery: 0);
-            double baseRate = Baseline(Path.Combine(dir, "plain.txt"), Lines);
+            // Other work shares this machine: rounds alternate the two sides, the best round of
+            // each is reported (the least disturbed one).
+            double rate = 0, baseRate = 0;
+            long writes = 0, syncs = 0;
+            for (int round = 0; round < Rounds; round++)
+            {
+                var ringRound = Ring(Path.Combine(dir, "ring" + round), Lines, warningEvery: 0);
+                rate = Math.Max(rate, ringRound.Rate);
+                writes += ringRound.Writes;
+                syncs += ringRound.Syncs;
+                baseRate = Math.Max(baseRate, Baseline(Path.Combine(dir, "plain" + round + ".txt"), Lines));
+            }
+            writes /= Rounds;
+            syncs /= Rounds;
             results.Append(CultureInfo.InvariantCulture, $"ring_lines_per_s {rate:F0}\n");
             results.Append(CultureInfo.InvariantCulture, $"ring_writes_per_1000 {writes * 1000.0 / Lines:F2}\n");
             results.Append(CultureInfo.InvariantCulture, $"ring_syncs_per_1000 {syncs * 1000.0 / Lines:F3}\n");

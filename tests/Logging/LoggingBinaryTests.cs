@@ -97,6 +97,32 @@ public sealed class LoggingBinaryTests
     }
 
     [TestMethod]
+    public void ForcedSigsegvAfterRotations_TheCrashLineIsInTheNewestSegment()
+    {
+        // 3000 lines of ~150 bytes go round the 4 x 64 KiB ring more than once.
+        ProcResult crash = PublishedBinary.X64.Run(Array.Empty<string>(),
+            Hook(_dir, ("MAPT_TEST_LOG_LINES", "3000"), ("MAPT_TEST_CRASH", "segv")));
+        Assert.AreEqual(128 + 11, crash.ExitCode, crash.Stderr.Length > 2000 ? crash.Stderr[^2000..] : crash.ToString());
+
+        var segments = Directory.GetFiles(_dir)
+            .Select(f => (Path: f, Text: File.ReadAllText(f)))
+            .OrderBy(s => long.Parse(s.Text.Split('\n')[0].Split(' ')[^1]))
+            .ToList();
+        Assert.AreEqual(4, segments.Count);
+        Assert.IsTrue(segments.All(s => new FileInfo(s.Path).Length <= 64 * 1024), "a segment passed its size");
+        string[] newest = LinesOf(segments[^1].Text);
+        StringAssert.Contains(newest[^1], " crit 9000 Mapt.Crash fatal signal 11 (SIGSEGV)");
+        Assert.IsFalse(segments.Take(3).Any(s => s.Text.Contains(" 9000 ")), "the crash line went to an old segment");
+
+        ProcResult log = PublishedBinary.X64.Run("log", "--flash-dir", _dir, "--level", "error");
+        Assert.AreEqual(0, log.ExitCode, log.ToString());
+        string[] lines = LinesOf(log.Stdout);
+        StringAssert.Contains(lines[^2], " error 899 ");
+        StringAssert.Contains(lines[^1], " crit 9000 ");
+        Assert.AreEqual(lines[^1].Split(' ')[2], lines[^2].Split(' ')[2], "the crash line carries the boot id");
+    }
+
+    [TestMethod]
     public void ReadOnlyDirectory_DegradesToTheConsoleOnly()
     {
         ProcResult r = InPrivateMount("mount -o remount,ro \"$d\"");
@@ -119,14 +145,30 @@ public sealed class LoggingBinaryTests
         StringAssert.Contains(r.Stderr, " error 899 ");
     }
 
+    [TestMethod]
+    public void FlashFillingUpWhileRunning_IsReportedOnceAndLoggingGoesOn()
+    {
+        // One 4 KiB page left: the segment's first page fills, the next write finds no room.
+        ProcResult r = InPrivateMount("dd if=/dev/zero of=\"$d/filler\" bs=4k count=14 2>/dev/null", lines: 300);
+        Assert.AreEqual(0, r.ExitCode, r.ToString());
+        string[] reports = LinesOf(r.Stderr).Where(l => l.Contains(" 801 ") || l.Contains(" 803 ")).ToArray();
+        Assert.AreEqual(1, reports.Length, r.Stderr);
+        StringAssert.Contains(reports[0], " warn 803 Mapt.Logging writing the flash log in ");
+        StringAssert.Contains(reports[0], "(no space left (ENOSPC)); flash logging is off until mapt restarts");
+        // Every line still reached the console, the last ones after the flash gave up.
+        StringAssert.Contains(r.Stderr, "test hook: information line 299,");
+        StringAssert.Contains(r.Stderr, " error 899 ");
+        StringAssert.Contains(r.Stderr, " info 802 ");
+    }
+
     /// <summary>The hook against a small tmpfs made as <paramref name="prepare"/> says, in a mount namespace of its own.</summary>
-    private static ProcResult InPrivateMount(string prepare)
+    private static ProcResult InPrivateMount(string prepare, int lines = 0)
     {
         string mountPoint = Directory.CreateTempSubdirectory("mapt-logging-mnt-").FullName;
         try
         {
             string script = $"set -e; d='{mountPoint}'; mount -t tmpfs -o size=64k mapt-test \"$d\"; mkdir \"$d/log\"; {prepare}; " +
-                            $"MAPT_TEST_LOG=\"$d/log\" exec '{PublishedBinary.X64.Path}'";
+                            $"MAPT_TEST_LOG=\"$d/log\" MAPT_TEST_LOG_LINES={lines} exec '{PublishedBinary.X64.Path}'";
             return Proc.Run("unshare", new[] { "-m", "--propagation", "private", "sh", "-c", script }, timeout: TimeSpan.FromSeconds(60));
         }
         finally

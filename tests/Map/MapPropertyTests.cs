@@ -51,7 +51,7 @@ public sealed class MapPropertyTests
                 RandomBits(random, length - rule.EndUserPrefixMinLength));
             Ipv6Prefix endUser = Ipv6Prefix.Masked(address, length);
             string where = $"seed {seed} rule {rule} prefix {endUser}";
-            Assert.IsTrue(MapResult.TryCompute(rule, endUser, out MapResult result, out MapError error), where + ": " + error);
+            Assert.IsTrue(MapResult.TryCompute(rule, endUser, out var result, out MapError error), where + ": " + error);
             Assert.AreEqual(ea, result.EaBits, where);
             if (result.PortCount == 0)
                 continue;
@@ -60,7 +60,7 @@ public sealed class MapPropertyTests
             Ipv4Address ipv4 = rule.DelegatesIpv4Prefix
                 ? new Ipv4Address(result.Ipv4Address.Value | (uint)RandomBits(random, 32 - result.Ipv4PrefixLength))
                 : result.Ipv4Address;
-            Assert.IsTrue(ReverseLookup.TryLookup(rule, ipv4, port, out ReverseLookup owner, out error), $"{where} {ipv4}:{port}: {error}");
+            Assert.IsTrue(ReverseLookup.TryLookup(rule, ipv4, port, out var owner, out error), $"{where} {ipv4}:{port}: {error}");
             Assert.AreEqual(ea, owner.EaBits, $"{where} {ipv4}:{port}");
             Assert.IsTrue(owner.EndUserPrefix.Contains(endUser), where);
             Assert.AreEqual(result.MapIpv6Address, owner.MapIpv6Address, where);

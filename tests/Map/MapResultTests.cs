@@ -141,6 +141,25 @@ public sealed class MapResultTests
     }
 
     [TestMethod]
+    public void TryMapSource_Rfc7599Example2_BrSourceAndMeshSource()
+    {
+        Assert.IsTrue(Dmr.TryCreate(P6("2001:db8:ffff::/64"), out Dmr dmr, out _));
+        var set = new MapRuleSet(new[] { Rule("2001:db8::/40", "192.0.2.0/24", 16, fmr: true) }, dmr);
+        // Example 2: the BR sends 10.2.3.4 as 2001:db8:ffff:0:a:203:400::.
+        Assert.IsTrue(set.TryMapSource(A6("2001:db8:ffff:0:a:203:400:0"), out Ipv4Address v4, out ushort psid, out bool fromFmr, out _));
+        Assert.AreEqual("10.2.3.4", v4.ToString());
+        Assert.IsFalse(fromFmr);
+        Assert.AreEqual(0, psid);
+        // Mesh: another CE of the FMR.
+        Assert.IsTrue(set.TryMapSource(A6("2001:db8:12:3400:0:c000:212:34"), out v4, out psid, out fromFmr, out _));
+        Assert.AreEqual("192.0.2.18", v4.ToString());
+        Assert.AreEqual(0x34, psid);
+        Assert.IsTrue(fromFmr);
+        Assert.IsFalse(set.TryMapSource(A6("2001:db9::1"), out _, out _, out _, out MapError error));
+        Assert.AreEqual(MapError.Ipv6OutsideRule, error);
+    }
+
+    [TestMethod]
     public void TryMapIpv6ToIpv4_WrongInterfaceId_IsRefused()
     {
         MapRule rule = Rule("2001:db8::/40", "192.0.2.0/24", 16);

@@ -42,7 +42,7 @@ internal static class MapValues
 
     public static MapResult Compute(MapRule rule, string endUserPrefix)
     {
-        if (!MapResult.TryCompute(rule, P6(endUserPrefix), out MapResult result, out MapError error))
+        if (!MapResult.TryCompute(rule, P6(endUserPrefix), out var result, out MapError error))
             throw new ArgumentException($"compute failed for {endUserPrefix}: {error}");
         return result;
     }

@@ -65,7 +65,7 @@ public sealed class MapVectorTests
     {
         JsonElement row = JsonDocument.Parse(json).RootElement;
         MapRule rule = RuleOf(row);
-        Assert.IsTrue(MapResult.TryCompute(rule, P6(row.GetProperty("end_user_prefix").GetString()!), out MapResult r, out MapError error), name + ": " + error);
+        Assert.IsTrue(MapResult.TryCompute(rule, P6(row.GetProperty("end_user_prefix").GetString()!), out var r, out MapError error), name + ": " + error);
 
         Assert.AreEqual(row.GetProperty("ipv4").GetString(), r.Ipv4Address.ToString(), name);
         Assert.AreEqual(32, r.Ipv4PrefixLength, name);

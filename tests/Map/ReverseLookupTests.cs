@@ -14,7 +14,7 @@ public sealed class ReverseLookupTests
     public void TryLookup_Rfc7599Example1Ports_FindTheExample1Ce(string ipv4, int port)
     {
         MapRule rule = Rule("2001:db8::/40", "192.0.2.0/24", 16);
-        Assert.IsTrue(ReverseLookup.TryLookup(rule, A4(ipv4), (ushort)port, out ReverseLookup found, out MapError error), error.ToString());
+        Assert.IsTrue(ReverseLookup.TryLookup(rule, A4(ipv4), (ushort)port, out var found, out MapError error), error.ToString());
         Assert.AreEqual("2001:db8:12:3400::/56", found.EndUserPrefix.ToString());
         Assert.AreEqual("2001:db8:12:3400:0:c000:212:34", found.MapIpv6Address.ToString());
         Assert.AreEqual(0x34, found.Psid);
@@ -25,7 +25,7 @@ public sealed class ReverseLookupTests
     public void TryLookup_NeighbourPort_IsAnotherCe()
     {
         MapRule rule = Rule("2001:db8::/40", "192.0.2.0/24", 16);
-        Assert.IsTrue(ReverseLookup.TryLookup(rule, A4("192.0.2.18"), 1236, out ReverseLookup found, out _));
+        Assert.IsTrue(ReverseLookup.TryLookup(rule, A4("192.0.2.18"), 1236, out var found, out _));
         Assert.AreEqual("2001:db8:12:3500::/56", found.EndUserPrefix.ToString());
         Assert.AreEqual(0x35, found.Psid);
     }
@@ -49,7 +49,7 @@ public sealed class ReverseLookupTests
             Rule("2001:db8::/40", "192.0.2.0/24", 16),
             Rule("2001:db8:100::/48", "192.0.2.128/25", 15),
         };
-        Assert.IsTrue(ReverseLookup.TryLookup(rules, A4("192.0.2.200"), 1232, out ReverseLookup found, out _));
+        Assert.IsTrue(ReverseLookup.TryLookup(rules, A4("192.0.2.200"), 1232, out var found, out _));
         Assert.AreSame(rules[1], found.Rule);
         Assert.IsTrue(ReverseLookup.TryLookup(rules, A4("192.0.2.18"), 1232, out found, out _));
         Assert.AreSame(rules[0], found.Rule);
@@ -61,7 +61,7 @@ public sealed class ReverseLookupTests
     public void TryLookup_DelegatedPrefix_AnyAddressOfThePrefix()
     {
         MapRule rule = Rule("2001:db8::/40", "192.0.2.0/24", 4);
-        Assert.IsTrue(ReverseLookup.TryLookup(rule, A4("192.0.2.170"), 80, out ReverseLookup found, out _));
+        Assert.IsTrue(ReverseLookup.TryLookup(rule, A4("192.0.2.170"), 80, out var found, out _));
         Assert.AreEqual("2001:db8:a0::/44", found.EndUserPrefix.ToString());
         Assert.AreEqual("2001:db8:a0::c000:2a0:0", found.MapIpv6Address.ToString());
     }

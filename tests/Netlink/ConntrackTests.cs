@@ -154,6 +154,19 @@ public sealed class ConntrackTests
     }
 
     [TestMethod]
+    public void DeleteOutsidePortSet_Psid_EntriesOutsideTheSetGone()
+    {
+        // a = 0, k = 6, PSID 6: ports 6144-7167 (RFC 7597 section 5.1).
+        var ports = new Mapt.Map.PortSet(0, 6, 6);
+        Assert.IsTrue(ports.Contains(7001) && ports.Contains(7002) && !ports.Contains(8001) && !ports.Contains(8002));
+        using Lab lab = WithFlows();
+        using ConntrackClient ct = lab.Open();
+        Assert.AreEqual(2, ct.DeleteOutsidePortSet(InetAddress.From(new Mapt.Net.Ipv4Address(192, 0, 2, 1)), ports));
+        var left = lab.Oracle().FindAll(o => o.ReplyDst == "192.0.2.1").ConvertAll(o => o.ReplyDport);
+        CollectionAssert.AreEquivalent(new List<int> { 7001, 7002 }, left);
+    }
+
+    [TestMethod]
     public void Delete_Predicate_CountsOnlyWhatWasDeleted()
     {
         using Lab lab = WithFlows();

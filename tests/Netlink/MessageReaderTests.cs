@@ -132,6 +132,19 @@ public sealed class MessageReaderTests
     public void ErrnoName_KnownAndUnknown(int errno, string name) => Assert.AreEqual(name, Errno.Name(errno));
 
     [TestMethod]
+    public void InetAddress_ConvertsToAndFromMaptNet()
+    {
+        Assert.IsTrue(Mapt.Net.Ipv6Address.TryParse("2001:db8::1:2", out Mapt.Net.Ipv6Address v6));
+        InetAddress a = InetAddress.From(v6);
+        Assert.AreEqual("2001:0db8:0000:0000:0000:0000:0001:0002", a.ToString());
+        Assert.AreEqual(v6, a.ToIpv6());
+        var v4 = new Mapt.Net.Ipv4Address(192, 0, 2, 7);
+        Assert.AreEqual("192.0.2.7", InetAddress.From(v4).ToString());
+        Assert.AreEqual(v4, InetAddress.From(v4).ToIpv4());
+        Assert.ThrowsExactly<InvalidOperationException>(() => a.ToIpv4());
+    }
+
+    [TestMethod]
     [DataRow("192.0.2.1")]
     [DataRow("2001:0db8:0000:0000:0000:0000:0000:0001")]
     public void InetAddress_RoundTripsThroughWireBytes(string text)

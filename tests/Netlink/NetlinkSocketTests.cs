@@ -48,4 +48,23 @@ public sealed class NetlinkSocketTests
         Assert.AreEqual(lab.Json("-4 route show").GetArrayLength(), routes.Count);
         Assert.AreEqual(2000, routes.FindAll(r => r.Gateway.IsSet && r.DestinationLength == 24).Count);
     }
+
+    [TestMethod]
+    public void Open_StrictChecking_DumpWithBadHeaderRefusedWithExtendedAck()
+    {
+        using var lab = new NetlinkLab();
+        NetlinkSocket socket = lab.Client.Socket;
+        // An address dump must not set ifa_prefixlen; only NETLINK_GET_STRICT_CHK makes the kernel say so.
+        Span<byte> buffer = stackalloc byte[64];
+        var w = new NetlinkWriter(buffer, (ushort)NlMsgType.GetAddr, NlMsgFlags.Request | NlMsgFlags.Dump, socket.NextSequence(), 0);
+        w.Reserve(8)[1] = 24;
+        w.Finish();
+        byte[] request = buffer[..w.Length].ToArray();
+        var e = Assert.ThrowsExactly<NetlinkException>(() => socket.Dump(request, "bad dump", (in NetlinkMessage m) => { }));
+        Assert.AreEqual(Errno.EINVAL, e.Errno);
+        Assert.IsNotNull(e.ExtendedAck, e.Message);
+        StringAssert.Contains(e.ExtendedAck, "header");
+        // The socket is still usable afterwards.
+        Assert.AreEqual("wan0", lab.Client.GetLink(lab.WanIndex).Name);
+    }
 }

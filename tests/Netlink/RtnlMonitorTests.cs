@@ -17,16 +17,42 @@ public sealed class RtnlMonitorTests
         var seen = new List<LinkInfo>();
         monitor.LinkChanged = (link, removed) => { if (link.Index == lab.WanIndex && !removed) seen.Add(link); };
 
+        // Carrier changes pass through the kernel's linkwatch, which may hold them up to 1 s
+        // after the previous one (the veth came up just now): 3 s leaves 2 s for us.
         lab.Peer.Sh("ip link set peer0 down");
-        Assert.IsTrue(NetlinkLab.PumpUntil(monitor, () => seen.Exists(l => !l.HasCarrier)), "carrier loss not seen within 2 s");
+        Assert.IsTrue(NetlinkLab.PumpUntil(monitor, () => seen.Exists(l => !l.HasCarrier), 3000), "carrier loss not seen within 3 s");
         LinkInfo down = seen.Find(l => !l.HasCarrier)!;
         Assert.IsTrue(down.IsUp, "admin state is still up");
         Assert.AreEqual("wan0", down.Name);
 
         seen.Clear();
         lab.Peer.Sh("ip link set peer0 up");
-        Assert.IsTrue(NetlinkLab.PumpUntil(monitor, () => seen.Exists(l => l.HasCarrier && l.IsRunning)), "carrier return not seen within 2 s");
+        Assert.IsTrue(NetlinkLab.PumpUntil(monitor, () => seen.Exists(l => l.HasCarrier && l.IsRunning), 3000), "carrier return not seen within 3 s");
         Assert.AreEqual(0, monitor.Overruns);
+    }
+
+    [TestMethod]
+    public void Drain_NothingQueued_ReturnsZeroWithoutBlocking()
+    {
+        using var lab = new NetlinkLab();
+        using RtnlMonitor monitor = lab.OpenMonitor();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.AreEqual(0, monitor.Drain());
+        Assert.IsTrue(clock.ElapsedMilliseconds < 500, "Drain blocked");
+        Assert.IsTrue(monitor.Fd > 2);
+    }
+
+    [TestMethod]
+    public void Drain_RenameAndMtuChange_SeenWithNewValues()
+    {
+        using var lab = new NetlinkLab();
+        using RtnlMonitor monitor = lab.OpenMonitor();
+        var seen = new List<LinkInfo>();
+        monitor.LinkChanged = (link, removed) => { if (link.Index == lab.WanIndex) seen.Add(link); };
+        lab.Ce.Sh("ip link set wan0 down && ip link set wan0 name wan9 && ip link set wan9 mtu 1400 && ip link set wan9 up");
+        Assert.IsTrue(NetlinkLab.PumpUntil(monitor, () => seen.Exists(l => l.Name == "wan9" && l.Mtu == 1400 && l.IsUp)));
+        Assert.IsTrue(seen.Exists(l => !l.IsUp), "the admin-down step was not reported");
+        Assert.AreEqual("wan9", lab.Client.GetLink(lab.WanIndex).Name);
     }
 
     [TestMethod]

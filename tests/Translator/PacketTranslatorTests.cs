@@ -417,4 +417,88 @@ public sealed class PacketTranslatorTests
     [DataRow(2, -1)]
     public void PointerFrom6_Rfc7915Figure6(int pointer6, int pointer4) =>
         Assert.AreEqual(pointer4, PacketTranslator.PointerFrom6(pointer6));
+
+    [TestMethod]
+    public void Reconfigure_NewAddressing_OldAddressDroppedAndFragmentsForgotten()
+    {
+        var t = NewTranslator();
+        byte[] udp = Udp(PortIn, 5000, Data(40), V4(CeIpv4), V4(Remote4));
+        Assert.AreEqual(DropReason.None, Run(t, Ipv4(CeIpv4, Remote4, 17, Slice(udp, 0, 24), id: 0x99, flags: 0x2000), out _));
+
+        // A new lease: another End-user prefix, so another IPv4 address (192.0.2.19) and PSID.
+        Mapt.Map.MapRule bmr = Mapt.Tests.Map.MapValues.Rule("2001:db8::/40", "192.0.2.0/24", 16);
+        Mapt.Map.Dmr.TryCreate(Mapt.Tests.Map.MapValues.P6("2001:db8:ffff::/64"), out Mapt.Map.Dmr dmr, out _);
+        t.Reconfigure(new MapAddressing(Mapt.Tests.Map.MapValues.Compute(bmr, "2001:db8:13:3400::/56"),
+            new Mapt.Map.MapRuleSet(new[] { bmr }, dmr)));
+
+        Assert.AreEqual(DropReason.SourceNotMapAddress, Run(t, Ipv4(CeIpv4, Remote4, 17, udp), out _));
+        Assert.AreEqual(DropReason.FragmentWithoutFirst,
+            Run(t, Ipv4("192.0.2.19", Remote4, 17, Slice(udp, 24), id: 0x99, flags: 3), out _));
+        byte[] fresh = Ipv4("192.0.2.19", Remote4, 17, Udp(PortIn, 80, Data(4), V4("192.0.2.19"), V4(Remote4)));
+        Assert.AreEqual(DropReason.None, Run(t, fresh, out byte[] v6));
+        CollectionAssert.AreEqual(V6("2001:db8:13:3400:0:c000:213:34"), Slice(v6, 8, 16));
+    }
+
+    [TestMethod]
+    public void Translate6To4_MulticastFromHostStack_CountedApart()
+    {
+        var t = NewTranslator();
+        byte[] mld = Ipv6("fe80::1", "ff02::16", 58, Icmp(143, 0, 0, Data(20), V6("fe80::1"), V6("ff02::16")));
+
+        Assert.AreEqual(DropReason.Multicast, Run(t, mld, out _));
+        Assert.AreEqual(0, t.Counters.Dropped(DropReason.NotMapAddress));
+    }
+
+    [TestMethod]
+    public void Translate6To4_ErrorFromIpv6OnlyRouter_DummySource192_0_0_8()
+    {
+        var t = NewTranslator();
+        const string router = "2001:db8:1::1"; // outside the DMR and every FMR
+        byte[] inner = Ipv6(CeIpv6, Remote6, 17, Udp(PortIn, 33434, Data(12), V6(CeIpv6), V6(Remote6)), hop: 1);
+        byte[] error = Ipv6(router, CeIpv6, 58, Icmp(3, 0, 0, inner, V6(router), V6(CeIpv6)));
+        byte[] data = Ipv6(router, CeIpv6, 17, Udp(53, PortIn, Data(4), V6(router), V6(CeIpv6)));
+
+        Assert.AreEqual(DropReason.None, Run(t, error, out byte[] v4));
+        CollectionAssert.AreEqual(V4("192.0.0.8"), Slice(v4, 12, 4));
+        Assert.AreEqual(11, v4[20]);
+        Assert.AreEqual(0xffff, Sum(Slice(v4, 0, 20)));
+        Assert.AreEqual(DropReason.SourceNotMappable, Run(t, data, out _), "only errors get the dummy source");
+    }
+
+    [TestMethod]
+    public void Translate_HotPath_AllocatesNothing()
+    {
+        var t = NewTranslator();
+        byte[][] packets =
+        {
+            Ipv4(CeIpv4, Remote4, 17, Udp(PortIn, 80, Data(64), V4(CeIpv4), V4(Remote4))),
+            Ipv4(CeIpv4, Remote4, 17, Udp(PortIn, 80, Data(64), V4(CeIpv4), V4(Remote4), zeroChecksum: true)),
+            Ipv6(Remote6, CeIpv6, 6, Tcp(80, PortIn, Data(64), V6(Remote6), V6(CeIpv6))),
+            Ipv6(Remote6, CeIpv6, 58, Icmp(129, 0, (uint)PortIn << 16, Data(16), V6(Remote6), V6(CeIpv6))),
+            Ipv6(Remote6, CeIpv6, 58, Icmp(2, 0, 1400, Ipv6(CeIpv6, Remote6, 6, Tcp(PortIn, 80, Data(8), V6(CeIpv6), V6(Remote6))),
+                V6(Remote6), V6(CeIpv6))),
+            Ipv4(CeIpv4, Remote4, 1, Icmp(3, 3, 0, Ipv4(Remote4, CeIpv4, 17, Udp(53, PortIn, Data(8), V4(Remote4), V4(CeIpv4))))),
+            Ipv4(CeIpv4, Remote4, 17, Udp(PortOut, 80, Data(8), V4(CeIpv4), V4(Remote4))),
+        };
+        var buffer = new byte[PacketTranslator.Headroom + 2048];
+        void RunAll()
+        {
+            foreach (byte[] p in packets)
+            {
+                p.CopyTo(buffer, PacketTranslator.Headroom);
+                int start = PacketTranslator.Headroom, length = p.Length;
+                t.Translate(buffer, ref start, ref length);
+            }
+        }
+        for (int i = 0; i < 200; i++)
+            RunAll(); // JIT and static initialisation first
+
+        long before = System.GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+            RunAll();
+        long allocated = System.GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.AreEqual(0, allocated, "bytes allocated for 7000 packets");
+        Assert.AreEqual(1200, t.Counters.Dropped(DropReason.SourcePortOutsideSet));
+    }
 }

@@ -43,6 +43,8 @@ internal sealed class TranslatorLab : IDisposable
     public Netns Internet { get; }
     public Netns V6Host { get; }
     public TunTranslator? Translator { get; private set; }
+    /// <summary>The CE's translating task: the translator thread (/proc/self/task/TID) or tayga's process.</summary>
+    public string CeTaskStat { get; private set; } = "";
     public TranslatorCounters Counters => Translator!.Counters;
 
     public TranslatorLab(bool taygaAsCe = false)
@@ -107,7 +109,8 @@ internal sealed class TranslatorLab : IDisposable
 
         if (taygaAsCe)
         {
-            StartTayga(Ce, Device, "198.51.100.254", "2001:db8:1::64", "ce");
+            int pid = StartTayga(Ce, Device, "198.51.100.254", "2001:db8:1::64", "ce");
+            CeTaskStat = $"/proc/{pid}/stat";
             Ce.Sh($"ip link set {Device} up mtu {TunMtu}");
         }
         else
@@ -132,7 +135,7 @@ internal sealed class TranslatorLab : IDisposable
         Ce.Sh($"iptables-restore --noflush < {_dir}/rules");
     }
 
-    private void StartTayga(Netns ns, string tun, string ipv4, string ipv6, string name)
+    private int StartTayga(Netns ns, string tun, string ipv4, string ipv6, string name)
     {
         string dataDir = Path.Combine(_dir, "tayga-" + name);
         Directory.CreateDirectory(dataDir);
@@ -140,7 +143,7 @@ internal sealed class TranslatorLab : IDisposable
         File.WriteAllText(conf, $"tun-device {tun}\nipv4-addr {ipv4}\nipv6-addr {ipv6}\nprefix {Dmr}\n"
             + $"map {CeIpv4} {CeMapIpv6}\ndata-dir {dataDir}\n");
         ns.Sh($"tayga -c {conf} --mktun");
-        ns.Start("tayga", new[] { "-c", conf, "-d" });
+        return ns.Start("tayga", new[] { "-c", conf, "-d" }).Id; // ip netns exec execs tayga: same pid
     }
 
     private void StartTranslator()
@@ -150,6 +153,7 @@ internal sealed class TranslatorLab : IDisposable
         {
             try
             {
+                CeTaskStat = $"/proc/self/task/{gettid()}/stat";
                 using (Ce.Enter())
                     Translator = TunTranslator.Open(Device, new TranslatorConfig(Addressing(), TunMtu), NullLogger.Instance);
                 var loop = new EventLoop(NullLogger.Instance);
@@ -176,6 +180,18 @@ internal sealed class TranslatorLab : IDisposable
         if (_failure is not null || (_thread is not null && !_thread.IsAlive))
             throw new InvalidOperationException("translator thread died: " + _failure);
     }
+
+    /// <summary>CPU seconds (user + system) the CE's translator has used so far.</summary>
+    public double CeCpuSeconds()
+    {
+        // /proc/PID/stat: fields 14 and 15 (utime, stime) in clock ticks (100 Hz), after the ")" of the name.
+        string stat = File.ReadAllText(CeTaskStat);
+        string[] f = stat.Substring(stat.LastIndexOf(')') + 2).Split(' ');
+        return (long.Parse(f[11]) + long.Parse(f[12])) / 100.0;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    private static extern int gettid();
 
     public void Dispose()
     {

@@ -113,6 +113,9 @@ public sealed class TranslatorLabTests
             seen += s_lab.Lan.Try($"ping -c1 -W2 -t {ttl} {Inet}").Stdout;
         StringAssert.Contains(seen, $"From {IspV4} icmp_seq=1 Time to live exceeded");
         StringAssert.Contains(seen, $"From {RouterIsp} icmp_seq=1 Time to live exceeded");
+        // The IPv6-only hops (the CE's own WAN forward, the ISP's IPv6 forward into tayga)
+        // have no IPv4 address: their ICMPv6 errors arrive from the dummy 192.0.0.8.
+        StringAssert.Contains(seen, "From 192.0.0.8 icmp_seq=1 Time to live exceeded");
         s_lab.CheckAlive();
     }
 

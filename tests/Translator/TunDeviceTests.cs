@@ -1,0 +1,75 @@
+using System;
+using Mapt.Tests.Support;
+using Mapt.Translator;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Mapt.Tests.Translator;
+
+[TestClass]
+public sealed class TunDeviceTests
+{
+    [TestMethod]
+    public void Open_InNamespace_DeviceUpWithMtuAndGoneAfterDispose()
+    {
+        using var ns = Netns.Create("tun");
+        TunDevice tun;
+        using (ns.Enter())
+        {
+            tun = TunDevice.Open("mapt9");
+            tun.SetMtuAndUp(1432);
+        }
+        try
+        {
+            string link = ns.Sh("ip -o link show mapt9");
+            StringAssert.Contains(link, "mtu 1432");
+            StringAssert.Contains(link, "UP");
+            StringAssert.Contains(link, "POINTOPOINT");
+            // The kernel may already have sent its own IPv6 multicast (MLD, RS) into the device.
+            int n = -1;
+            for (int i = 0; i < 20 && n != 0; i++)
+                n = tun.Read(new byte[2048]);
+            Assert.AreEqual(0, n, "non-blocking: nothing waiting reads as 0 (EAGAIN)");
+        }
+        finally
+        {
+            tun.Dispose();
+        }
+        Assert.AreNotEqual(0, ns.Try("ip link show mapt9").ExitCode, "the device goes with its fd");
+    }
+
+    [TestMethod]
+    public void Open_NameTooLong_Throws() =>
+        Assert.ThrowsExactly<ArgumentException>(() => TunDevice.Open("a-name-of-16-chr"));
+
+    [TestMethod]
+    public void OnReadable_PacketWrittenByKernel_TranslatedAndCounted()
+    {
+        // The kernel routes an IPv4 datagram from the CE's address into the device; the
+        // translator reads it, and its IPv6 form leaves by the IPv6 route (counted by ip -s).
+        using var ns = Netns.Create("tun");
+        TunTranslator t;
+        using (ns.Enter())
+            t = TunTranslator.Open("mapt0", new TranslatorConfig(TranslatorLab.Addressing(), 1480), NullLogger.Instance);
+        try
+        {
+            ns.Sh("ip addr add 192.0.2.18/32 dev lo && ip route add default dev mapt0"
+                + " && sysctl -qw net.ipv6.conf.all.forwarding=1 && ip -6 route add 2001:db8:ffff::/96 dev mapt0");
+            // A UDP datagram from 192.0.2.18:1232 (in the set) and one from port 40000 (not).
+            ns.Sh("/usr/bin/python3 -c \"import socket\nfor p in (1232, 40000):\n s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                + " s.bind(('192.0.2.18', p)); s.sendto(b'x'*32, ('198.51.100.66', 9))\"");
+            for (int i = 0; i < 50 && t.Counters.PacketsSent + t.Counters.DiscardPacketsSent < 2; i++)
+            {
+                t.OnReadable();
+                System.Threading.Thread.Sleep(10);
+            }
+            Assert.AreEqual(1, t.Counters.PacketsSent);
+            Assert.AreEqual(1, t.Counters.Dropped(DropReason.SourcePortOutsideSet));
+            Assert.AreEqual("mapt0", t.DeviceName);
+        }
+        finally
+        {
+            t.Dispose();
+        }
+    }
+}
