@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using Mapt.Dhcpv6;
@@ -45,9 +46,9 @@ public sealed class MapContent
     }
 
     /// <summary>BMR by longest match (RFC 7597 section 5.1), then the CE's address, PSID and port set.</summary>
-    public bool TryCompute(out MapResult result, out string error)
+    public bool TryCompute([MaybeNullWhen(false)] out MapResult result, out string error)
     {
-        result = default;
+        result = null;
         var set = new MapRuleSet(Rules, Dmr);
         if (!set.TrySelectBasicMappingRule(EndUserPrefix, out MapRule? bmr, out MapError e))
         {

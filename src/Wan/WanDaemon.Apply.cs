@@ -15,7 +15,7 @@ public sealed partial class WanDaemon
     private readonly List<OwnedRoute> _owned = new();
     private InetAddress _wanGateway;
     private MapContent? _applied;
-    private MapResult _appliedResult;
+    private MapResult? _appliedResult;
     private Plan? _appliedPlan;
     private bool _misconfigured;
     private string _lastError = "";
@@ -31,7 +31,7 @@ public sealed partial class WanDaemon
         string step = "plan";
         try
         {
-            if (!content.TryCompute(out MapResult result, out string error))
+            if (!content.TryCompute(out MapResult? result, out string error))
                 throw new ApplyException(error);
             int wanMtu = _config.Mtu != 0 ? _config.Mtu + 20 : (int)_rtnl!.GetLink(_config.Wan).Mtu;
             var settings = new PlanSettings(_config.Wan, _config.MapDevice, wanMtu, _config.Mss == 0 ? null : _config.Mss);
@@ -216,7 +216,7 @@ public sealed partial class WanDaemon
     {
         long start = Stopwatch.GetTimestamp();
         Journal? journal = _journalStore.Read(out string? problem);
-        string address = _applied is null ? "-" : _appliedResult.Ipv4Address.ToString();
+        string address = _appliedResult is null ? "-" : _appliedResult.Ipv4Address.ToString();
         int undone = 0, failed = 0;
         if (journal is not null)
         {
@@ -236,6 +236,7 @@ public sealed partial class WanDaemon
         _owned.Clear();
         _applied = null;
         _appliedPlan = null;
+        _appliedResult = null;
         _lastChangeUnix = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         WanLog.TornDown(_log, ElapsedMs(start), undone, failed, address);
     }

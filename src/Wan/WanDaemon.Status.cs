@@ -28,7 +28,7 @@ public sealed partial class WanDaemon
         };
         MapContent? shown = _applied ?? _offered;
         shown?.FillStatus(s);
-        if (_applied is not null)
+        if (_applied is not null && _appliedResult is not null)
         {
             s.Ipv4Address = _appliedResult.Ipv4Address.ToString();
             s.MapIpv6Address = _appliedResult.MapIpv6Address.ToString();

@@ -20,7 +20,7 @@ public sealed class StaticMapTests
         MapContent? content = StaticMap.From(Config("static-rule = 2001:db8::/40,192.0.2.0/24,16\nstatic-prefix = 2001:db8:12:3400::/56\nstatic-dmr = 2001:db8:ffff::/64\n"));
         Assert.IsNotNull(content);
         Assert.AreEqual("Static", content.Origin);
-        Assert.IsTrue(content.TryCompute(out MapResult r, out string error), error);
+        Assert.IsTrue(content.TryCompute(out MapResult? r, out string error), error);
         Assert.AreEqual("192.0.2.18", r.Ipv4Address.ToString());
         Assert.AreEqual(0x34, r.Psid);
         Assert.AreEqual("2001:db8:12:3400:0:c000:212:34", r.MapIpv6Address.ToString());
@@ -35,7 +35,7 @@ public sealed class StaticMapTests
     public void From_Example5_ZeroEaBitsWithExplicitPsid()
     {
         MapContent? content = StaticMap.From(Config("static-rule = 2001:db8:12:3400::/56,192.0.2.18/32,0,offset=6,psid-len=8,psid=0x34\nstatic-prefix = 2001:db8:12:3400::/56\nstatic-dmr = 2001:db8:ffff::/64\n"));
-        Assert.IsTrue(content!.TryCompute(out MapResult r, out string error), error);
+        Assert.IsTrue(content!.TryCompute(out MapResult? r, out string error), error);
         Assert.AreEqual("192.0.2.18", r.Ipv4Address.ToString());
         Assert.AreEqual(0x34, r.Psid);
     }
