@@ -180,6 +180,14 @@ public sealed class DaemonScenarioTests
         StringAssert.Contains(lab.Gw.Sh("ip -6 route show"), "2001:db8:12:3400:0:c000:212:34 dev map0");
         StringAssert.Contains(lab.Output, "deleted behind mapt's back; restored");
         Assert.AreEqual("Up", lab.State());
+
+        // The IPv6 default route too (an outage, another daemon): MAP-T stays up, the route comes back.
+        lab.Gw.Sh("ip -6 route del default via fe80::1 dev wan0");
+        for (int i = 0; i < 40 && !lab.Gw.Sh("ip -6 route show default").Contains("fe80::1"); i++)
+            System.Threading.Thread.Sleep(50);
+        StringAssert.Contains(lab.Gw.Sh("ip -6 route show default"), "via fe80::1 dev wan0");
+        StringAssert.Contains(lab.Output, "default via fe80::1 dev wan0 was deleted behind mapt's back; restored");
+        Assert.AreEqual("Up", lab.State());
     }
 
     [TestMethod]
