@@ -128,7 +128,8 @@ public static class AtomicFile
 
     private static void SyncDirectory(string directory)
     {
-        int fd = Open(directory, LibC.O_RDONLY | 0x10000 /* O_DIRECTORY */, 0);
+        // Plain O_RDONLY: O_DIRECTORY differs by architecture (0x10000 on x86_64 is O_DIRECT on arm64).
+        int fd = Open(directory, LibC.O_RDONLY, 0);
         try
         {
             if (LibC.fsync(fd) != 0)

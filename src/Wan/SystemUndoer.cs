@@ -154,8 +154,33 @@ public sealed class SystemUndoer : IUndoer
     {
         if (!Mapt.Net.Ipv4Address.TryParse(ipv4, out Mapt.Net.Ipv4Address address))
             return "conntrack entry with a bad address '" + ipv4 + "'";
-        using ConntrackClient conntrack = ConntrackClient.Open();
-        conntrack.DeleteNatTo(InetAddress.V4(address.Value));
-        return null;
+        try
+        {
+            using ConntrackClient conntrack = ConntrackClient.Open();
+            conntrack.DeleteNatTo(InetAddress.V4(address.Value));
+            return null;
+        }
+        catch (NetlinkException e) when (e.Errno == Netlink.Errno.EPROTONOSUPPORT)
+        {
+            // No ctnetlink (nf_conntrack_netlink not loaded; qemu-user): the conntrack tool, if any.
+            return ConntrackTool(ipv4);
+        }
+    }
+
+    private static string? ConntrackTool(string ipv4)
+    {
+        ChildResult r;
+        try
+        {
+            r = ChildProcess.Run(new[] { "conntrack", "-D", "--reply-dst", ipv4 }, "", 5000);
+        }
+        catch (ApplyException e)
+        {
+            return "no ctnetlink, and " + e.Message;
+        }
+        // conntrack exits 1 when it deleted nothing: that is done too.
+        if (r.Succeeded || r.Stderr.Contains("flow entries have been deleted", StringComparison.Ordinal))
+            return null;
+        return "conntrack -D --reply-dst " + ipv4 + ": " + r.Describe() + " " + r.Stderr.Trim();
     }
 }
