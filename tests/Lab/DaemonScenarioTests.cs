@@ -306,4 +306,21 @@ public sealed class DaemonScenarioTests
         StringAssert.Contains(lab.Output, "reload refused: " + conf + ":1: mss: '9'");
         Assert.AreEqual("Up", lab.State(), "a refused reload keeps the daemon running as it was");
     }
+
+    [TestMethod]
+    public void Arm64BinaryUnderQemu_ColdStartToUp_SigtermLeavesACleanGateway()
+    {
+        using GatewayLab lab = GatewayLab.Start();
+        string clean = lab.Snapshot();
+        lab.StartMapt("linux-arm64", null);
+        lab.WaitState("Up", 60);
+        Assert.AreEqual("192.0.2.18", lab.StatusValue("Device.MAP.Domain.1.X_MAPT_IPv4Address"));
+        Assert.IsTrue(lab.JournalExists, "the journal must be on flash while Up");
+        lab.UdpFlows(43001, 43002);
+        foreach (int p in lab.NatPorts("192.0.2.18"))
+            Assert.IsTrue(InExample1PortSet(p), $"NAT port {p} outside the port set");
+        lab.Signal("TERM");
+        Assert.AreEqual(0, lab.WaitExit(30));
+        Assert.AreEqual(clean, lab.Snapshot(), "SIGTERM must leave a clean gateway (conntrack through the conntrack tool: qemu-user has no ctnetlink)");
+    }
 }

@@ -93,7 +93,10 @@ internal sealed class GatewayLab : IDisposable
         Kea = KeaServer.Start(Isp, kea);
     }
 
-    public void StartMapt(IDictionary<string, string>? env = null, params string[] extra)
+    public void StartMapt(IDictionary<string, string>? env = null, params string[] extra) => StartMapt("linux-x64", env, extra);
+
+    /// <summary>Starts mapt run; the arm64 binary runs under qemu-aarch64 with the glibc 2.31 sysroot, as on a gateway.</summary>
+    public void StartMapt(string rid, IDictionary<string, string>? env, params string[] extra)
     {
         var args = new List<string> { "run", "--wan", "wan0", "--map-dev", "map0", "--translator", "none", "--flash-dir", Flash, "--run-dir", Run };
         args.AddRange(extra);
@@ -101,7 +104,18 @@ internal sealed class GatewayLab : IDisposable
         if (env is not null)
             foreach (var (k, v) in env)
                 e[k] = v;
-        Mapt = Gw.Start(Binary, args, e, Add, Add);
+        if (rid == "linux-x64")
+        {
+            Mapt = Gw.Start(Binary, args, e, Add, Add);
+            return;
+        }
+        string sysroot = Repo.Arm64Sysroot;
+        var qemu = new List<string> { "-L", sysroot, "-E", $"LD_LIBRARY_PATH={sysroot}/lib/aarch64-linux-gnu:{sysroot}/usr/lib/aarch64-linux-gnu" };
+        foreach (var (k, v) in e)
+            qemu.AddRange(new[] { "-E", k + "=" + v });
+        qemu.Add(PublishedBinary.Arm64.Path);
+        qemu.AddRange(args);
+        Mapt = Gw.Start("qemu-aarch64", qemu, null, Add, Add);
     }
 
     private void Add(string line)
