@@ -82,7 +82,7 @@ internal static class RunVerb
         }
         catch (Exception e) when (e is PlatformException or Netlink.NetlinkException or IOException or UnauthorizedAccessException)
         {
-            logs.CreateLogger("Mapt.Cli").LogError(1, "mapt run: {Reason}; exiting", e.Message);
+            WanLog.Fatal(logs.CreateLogger("Mapt.Wan"), e.Message);
             return ExitCodes.Failure;
         }
         finally

@@ -67,4 +67,7 @@ internal static partial class WanLog
 
     [LoggerMessage(EventId = 620, Level = LogLevel.Error, Message = "wan: event handling failed: {Reason}")]
     public static partial void HandlerFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 621, Level = LogLevel.Critical, Message = "wan: mapt run cannot go on: {Reason}; exiting with 1 (the journal, if any, is undone by the next start or by mapt teardown)")]
+    public static partial void Fatal(ILogger logger, string reason);
 }
