@@ -3,5 +3,5 @@ namespace Mapt;
 internal static class BuildInfo
 {
     public const string Version = "0.1.0";
-    public const string Commit = "f278c67475bc";
+    public const string Commit = "836088a6d71e";
 }
