@@ -3,5 +3,5 @@ namespace Mapt;
 internal static class BuildInfo
 {
     public const string Version = "0.1.0";
-    public const string Commit = "836088a6d71e";
+    public const string Commit = "e873969b2c16";
 }
