@@ -3,5 +3,5 @@ namespace Mapt;
 internal static class BuildInfo
 {
     public const string Version = "0.1.0";
-    public const string Commit = "d4c287b80b86";
+    public const string Commit = "94de1caa09d4";
 }
