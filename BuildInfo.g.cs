@@ -3,5 +3,5 @@ namespace Mapt;
 internal static class BuildInfo
 {
     public const string Version = "0.1.0";
-    public const string Commit = "94de1caa09d4";
+    public const string Commit = "f83cea509c8b";
 }

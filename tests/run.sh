@@ -6,8 +6,15 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
-dotnet test tests/mapt.Tests.csproj -c Release -nologo -v:q --filter "TestCategory!=Bench" \
-  --logger "trx;LogFileName=$results/mapt.trx" --logger "console;verbosity=normal" "$@" 2>&1 | tee "$results/console.txt"
+# Benchmarks are tests in category Bench, run by ./build.sh bench only; a --filter given here
+# narrows the suite further.
+filter="TestCategory!=Bench"
+args=()
+while [ $# -gt 0 ]; do
+  if [ "$1" = --filter ] && [ $# -gt 1 ]; then filter="($filter)&($2)"; shift 2; else args+=("$1"); shift; fi
+done
+dotnet test tests/mapt.Tests.csproj -c Release -nologo -v:q --filter "$filter" \
+  --logger "trx;LogFileName=$results/mapt.trx" --logger "console;verbosity=normal" "${args[@]}" 2>&1 | tee "$results/console.txt"
 rc=${PIPESTATUS[0]}
 counts=$(sed -n 's/.*<Counters total="\([0-9]*\)" executed="[0-9]*" passed="\([0-9]*\)" failed="\([0-9]*\)".*/\2 \3/p' "$results/mapt.trx" 2>/dev/null | head -1)
 passed=${counts% *}; failed=${counts#* }

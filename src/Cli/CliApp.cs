@@ -62,6 +62,7 @@ internal static class CliApp
             settings.AllowMultiInstance = true;
             settings.IgnoreUnknownArguments = false;
         });
+        args = SplitLongAssignments(args);
         ParserResult<object> result = parser.ParseArguments(args, Verbs);
         if (result is NotParsed<object> notParsed)
             return ReportErrors(notParsed, args);
@@ -164,6 +165,32 @@ internal static class CliApp
         foreach (string line in lines)
             Console.Error.WriteLine($"{who}: {line}");
         return ExitCodes.Usage;
+    }
+
+    /// <summary>
+    /// "--name=value" becomes "--name" "value" before the parser sees it: the parser would split
+    /// it with a Regex, whose engine is a tenth of the binary (toolchain/ILLink.Substitutions.xml
+    /// removes that call site). Everything after the first '=' is the value, '=' included.
+    /// </summary>
+    internal static string[] SplitLongAssignments(string[] args)
+    {
+        List<string>? split = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string arg = args[i];
+            int equals = arg.StartsWith("--", StringComparison.Ordinal) ? arg.IndexOf('=') : -1;
+            if (equals > 2)
+            {
+                split ??= new List<string>(args[..i]);
+                split.Add(arg[..equals]);
+                split.Add(arg[(equals + 1)..]);
+            }
+            else
+            {
+                split?.Add(arg);
+            }
+        }
+        return split?.ToArray() ?? args;
     }
 
     /// <summary>

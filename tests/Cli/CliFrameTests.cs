@@ -98,17 +98,19 @@ public sealed class CliFrameTests
             ("log", new[] { "flash-dir", "boot", "since", "level" }, new[] { "all", "follow", "json" }),
         };
         foreach (string rid in new[] { "linux-x64", "linux-arm64" })
-            foreach (var v in verbs)
-                yield return new object[] { rid, v.Verb, v.Valued, v.Switches };
+            foreach (bool assign in new[] { false, true })
+                foreach (var v in verbs)
+                    yield return new object[] { rid, v.Verb, v.Valued, v.Switches, assign };
     }
 
     [TestMethod]
     [DynamicData(nameof(EveryVerbEveryFlag))]
-    public void EveryFlag_BindsInThePublishedBinary(string rid, string verb, string[] valued, string[] switches)
+    public void EveryFlag_BindsInThePublishedBinary(string rid, string verb, string[] valued, string[] switches, bool assign)
     {
         var args = new List<string> { verb };
+        // Both forms: "--flag value" and "--flag=value" (the latter split by mapt itself).
         foreach (string flag in valued)
-            args.AddRange(new[] { "--" + flag, "v-" + flag });
+            args.AddRange(assign ? new[] { $"--{flag}=v-{flag}" } : new[] { "--" + flag, "v-" + flag });
         foreach (string flag in switches)
             args.Add("--" + flag);
         if (verb is "calc" or "plan")

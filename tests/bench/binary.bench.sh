@@ -40,3 +40,17 @@ read -r t_m r_m < <(measure 200 "$x64" --version)
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
 echo "| start | x64 \`mapt --version\` wall time (us, mean of 200) | $t_m | $t_c (C program) / $t_true (/bin/true) | $(ratio "$t_m" "$t_c") x C |"
 echo "| start | x64 \`mapt --version\` peak RSS (KB) | $r_m | $r_c (C program) / $r_true (/bin/true) | $(ratio "$r_m" "$r_c") x C |"
+
+# `mapt calc` on one rule (RFC 7599 Example 1) beside the same computation in C.
+cc -O2 -o "$work/mapcalc" "$root/tests/bench/baseline/mapcalc.c"
+calc=("$x64" calc --rule-ipv6 2001:db8::/40 --rule-ipv4 192.0.2.0/24 --ea-len 16 --psid-offset 6 --prefix 2001:db8:12:3400::/56 --json)
+ccalc=("$work/mapcalc" 2001:db8::/40 192.0.2.0/24 16 6 2001:db8:12:3400::/56)
+# Both must give the same answer, or the comparison means nothing.
+for field in '"ipv4":"192.0.2.18"' '"map_ipv6":"2001:db8:12:3400:0:c000:212:34"'; do
+  "${calc[@]}" | tr -d ' \n' | grep -q "$field" || { echo "mapt calc does not answer $field" >&2; exit 1; }
+  "${ccalc[@]}" | grep -q "$field" || { echo "C baseline does not answer $field" >&2; exit 1; }
+done
+read -r t_calc r_calc < <(measure 200 "${calc[@]}")
+read -r t_cc r_cc < <(measure 200 "${ccalc[@]}")
+echo "| start | x64 \`mapt calc --json\` one rule, wall time (us, mean of 200) | $t_calc | $t_cc (C program) | $(ratio "$t_calc" "$t_cc") x C |"
+echo "| start | x64 \`mapt calc --json\` one rule, peak RSS (KB) | $r_calc | $r_cc (C program) | $(ratio "$r_calc" "$r_cc") x C |"
