@@ -8,13 +8,7 @@ namespace Mapt.Tests.Provisioning;
 [TestClass]
 public sealed class PlanTests
 {
-    private static List<PlanStepKind> Kinds(IReadOnlyList<PlanStep> steps)
-    {
-        var kinds = new List<PlanStepKind>();
-        foreach (PlanStep s in steps)
-            kinds.Add(s.Kind);
-        return kinds;
-    }
+    private static List<PlanStepKind> Kinds(IReadOnlyList<PlanStep> steps) => Samples.Each(steps, s => s.Kind);
 
     [TestMethod]
     public void Setup_TranslatorThenFilterThenRoutes_TeardownReversed()
