@@ -17,7 +17,7 @@ runs=${RUNS:-5}
 tag="mapt-bprov-$$"
 work=$(mktemp -d)
 cleanup() {
-  for ns in $(ip netns list | awk '{print $1}' | grep "^$tag-" || true); do
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$tag-" || true); do
     for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
     ip netns del "$ns" 2>/dev/null || true
   done
@@ -155,6 +155,9 @@ declare -A seq_r churn200 churn240
 for s in rr random; do
   apply_strategy "$s"
   ip netns exec "$lan" ping -c 1 -W 2 203.0.113.10 >/dev/null   # neighbour caches warm
+  # A live flow must stay live for the whole run (the default 30 s UDP timeout would retire
+  # old flows mid-run and lower the live count); closing is explicit (conntrack -D).
+  ip netns exec "$gw" sysctl -qw net.netfilter.nf_conntrack_udp_timeout=3600 net.netfilter.nf_conntrack_udp_timeout_stream=3600
   flush_state; seq_r[$s]=$(ip netns exec "$lan" python3 "$work/flows.py" "$gw" seq 0 0)
   flush_state; churn200[$s]=$(ip netns exec "$lan" python3 "$work/flows.py" "$gw" churn 200 "$churn")
   flush_state; churn240[$s]=$(ip netns exec "$lan" python3 "$work/flows.py" "$gw" churn 240 "$churn")
