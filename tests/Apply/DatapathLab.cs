@@ -170,13 +170,17 @@ COMMIT
         return p;
     }
 
-    /// <summary>Drives flows from the LAN host; returns "udp_ok tcp_ok ping_ok".</summary>
+    /// <summary>
+    /// Drives flows from the LAN host: UDP flows in blocks of 100 per destination port (5001..),
+    /// TCP connections in blocks of 200 per port (80..), echo requests with ids 1..pings, and
+    /// UDP flows to 5060 (QoS-marked by the gateway). Returns [udp answered, tcp connected, pings answered].
+    /// </summary>
     public int[] DriveLan(int udpFlows, int tcpConnections, int pings, int qosFlows)
     {
         // Warm the neighbour caches on the way (LAN host, gateway, sink): a burst into an
         // unresolved neighbour loses what does not fit in its queue, which is not what is measured.
         Lan.Sh($"ping -c 1 -W 2 {Destination} >/dev/null");
-        string output = Lan.Sh($"python3 {Path.Combine(Work, "lan.py")} {Destination} {udpFlows} {tcpConnections} {pings} {qosFlows}", TimeSpan.FromSeconds(120));
+        string output = Lan.Sh($"ulimit -n 16384; python3 {Path.Combine(Work, "lan.py")} {Destination} {udpFlows} {tcpConnections} {pings} {qosFlows}", TimeSpan.FromSeconds(120));
         string[] parts = output.Trim().Split(' ');
         return Array.ConvertAll(parts, int.Parse);
     }
@@ -224,21 +228,24 @@ COMMIT
     private const string SinkServer = @"
 import socket, select, sys
 udps = []
-for p in (5001, 5002, 5003, 5060):
+for p in list(range(5001, 5031)) + [5060]:
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(('203.0.113.10', p))
     s.setblocking(False)
     udps.append(s)
-t = socket.socket()
-t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-t.bind(('0.0.0.0', 80))
-t.listen(1024)
+tcps = []
+for p in range(80, 90):
+    t = socket.socket()
+    t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    t.bind(('0.0.0.0', p))
+    t.listen(1024)
+    tcps.append(t)
 print('ready', flush=True)
 while True:
-    r, _, _ = select.select(udps + [t], [], [])
+    r, _, _ = select.select(udps + tcps, [], [])
     for s in r:
-        if s is t:
-            c, _ = t.accept()
+        if s in tcps:
+            c, _ = s.accept()
             c.close()
         else:
             try:
@@ -269,22 +276,29 @@ socks = []
 for i in range(nudp):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setblocking(False)
-    s.sendto(b'flow%d' % i, (dst, 5001 + i * 3 // nudp))
+    s.sendto(b'flow%d' % i, (dst, 5001 + i // 100))  # blocks of 100 per port: at most 2 per range
     socks.append(s)
+    if i % 50 == 49:
+        time.sleep(0.005)  # paced: a burst beyond the veth backlog would measure the backlog
 for i in range(nqos):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setblocking(False)
     s.sendto(b'qos', (dst, 5060))
     socks.append(s)
-ok_udp = 0
-pending = set(socks)
+pending = {s.fileno(): s for s in socks}
+poller = select.poll()
+for fd in pending:
+    poller.register(fd, select.POLLIN)
 deadline = time.time() + 3
 while pending and time.time() < deadline:
-    r, _, _ = select.select(list(pending), [], [], 0.2)
-    for s in r:
+    for fd, _ in poller.poll(200):
+        s = pending.get(fd)
+        if s is None:
+            continue
         try:
             s.recv(2048)
-            pending.discard(s)
+            del pending[fd]
+            poller.unregister(fd)
         except BlockingIOError:
             pass
 ok_udp = len(socks) - len(pending)
@@ -293,7 +307,7 @@ for i in range(ntcp):
     c = socket.socket()
     c.settimeout(2)
     try:
-        c.connect((dst, 80))
+        c.connect((dst, 80 + i // 200))  # closed connections keep their tuple (TIME_WAIT): 200 per port
         ok_tcp += 1
     except OSError:
         pass

@@ -67,7 +67,7 @@ public sealed class DatapathLabTests
             if (p.Protocol is 6 or 17)
             {
                 Assert.IsTrue(ports.Contains(p.SourcePort), $"source port {p.SourcePort} is outside the port set: {p}");
-                if (p.Protocol == 17 && p.DestinationPort is >= 5001 and <= 5003)
+                if (p.Protocol == 17 && p.DestinationPort is >= 5001 and <= 5030)
                     rangesUsed.Add(p.SourcePort >> 10);
                 if (p.Protocol == 17) udp++; else tcp++;
             }
