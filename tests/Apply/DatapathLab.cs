@@ -302,6 +302,8 @@ while pending and time.time() < deadline:
         except BlockingIOError:
             pass
 ok_udp = len(socks) - len(pending)
+for s in socks:
+    s.close()
 ok_tcp = 0
 for i in range(ntcp):
     c = socket.socket()
