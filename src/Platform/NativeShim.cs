@@ -33,4 +33,14 @@ internal static partial class NativeShim
     /// <summary>Gives a signal back its default action.</summary>
     [LibraryImport(Library, EntryPoint = "mapt_signals_default")]
     public static partial int SignalsDefault(int signal);
+
+    /// <summary>
+    /// Runs a program (PATH lookup) to completion with <paramref name="input"/> on its stdin,
+    /// capturing stdout and stderr (up to the buffers' sizes) and its wait status; killed at the
+    /// timeout. 0: ended; -1: not started (errno set); -2: killed at the timeout.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "mapt_run", SetLastError = true)]
+    public static unsafe partial int Run(byte** argv, byte* input, nuint inputLength, int timeoutMs,
+        byte* stdout, nuint stdoutCapacity, nuint* stdoutLength,
+        byte* stderr, nuint stderrCapacity, nuint* stderrLength, int* waitStatus);
 }

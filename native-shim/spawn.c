@@ -1,0 +1,172 @@
+/*
+ * mapt native shim: run a helper program (iptables-restore) to completion without
+ * System.Diagnostics.Process (which costs binary size and starts threads): posix_spawnp with
+ * stdin, stdout and stderr piped, a poll loop that feeds stdin while draining both outputs,
+ * a deadline after which the child is killed, and its wait status.
+ *
+ * The child is spawned from the calling thread, so it inherits that thread's namespaces.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0) {
+        close(*fd);
+        *fd = -1;
+    }
+}
+
+/* Appends what is readable on *fd to buf (keeping at most cap bytes; the rest is read and
+ * dropped so the child never blocks on a full pipe). Closes *fd at end of file. */
+static void drain(int *fd, char *buf, size_t cap, size_t *len)
+{
+    char scratch[4096];
+    for (;;) {
+        ssize_t n = read(*fd, scratch, sizeof scratch);
+        if (n > 0) {
+            size_t room = cap > *len ? cap - *len : 0;
+            size_t take = (size_t)n < room ? (size_t)n : room;
+            memcpy(buf + *len, scratch, take);
+            *len += take;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN)
+            return;
+        close_fd(fd);
+        return;
+    }
+}
+
+/*
+ * Runs argv[0] (looked up in PATH) with argv, feeding input on its stdin.
+ * Returns 0 when the child ended (*wait_status set), -1 when it could not be started (errno
+ * set), -2 when it was killed at the deadline (*wait_status set).
+ */
+int mapt_run(char *const argv[], const char *input, size_t input_len, int timeout_ms,
+             char *out, size_t out_cap, size_t *out_len,
+             char *err, size_t err_cap, size_t *err_len, int *wait_status)
+{
+    int in_pipe[2] = { -1, -1 }, out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
+    posix_spawn_file_actions_t actions;
+    pid_t pid;
+    int rc, saved;
+
+    *out_len = 0;
+    *err_len = 0;
+    *wait_status = 0;
+    if (pipe2(in_pipe, O_CLOEXEC) != 0 || pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
+        saved = errno;
+        goto fail;
+    }
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+    rc = posix_spawnp(&pid, argv[0], &actions, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) {
+        saved = rc;
+        goto fail;
+    }
+    close_fd(&in_pipe[0]);
+    close_fd(&out_pipe[1]);
+    close_fd(&err_pipe[1]);
+    fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
+    fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
+    fcntl(err_pipe[0], F_SETFL, O_NONBLOCK);
+    if (input_len == 0)
+        close_fd(&in_pipe[1]);
+
+    long long deadline = now_ms() + timeout_ms;
+    size_t written = 0;
+    int timed_out = 0;
+    while (out_pipe[0] >= 0 || err_pipe[0] >= 0 || in_pipe[1] >= 0) {
+        struct pollfd fds[3];
+        int nfds = 0, in_at = -1, out_at = -1, err_at = -1;
+        if (in_pipe[1] >= 0) { in_at = nfds; fds[nfds].fd = in_pipe[1]; fds[nfds].events = POLLOUT; nfds++; }
+        if (out_pipe[0] >= 0) { out_at = nfds; fds[nfds].fd = out_pipe[0]; fds[nfds].events = POLLIN; nfds++; }
+        if (err_pipe[0] >= 0) { err_at = nfds; fds[nfds].fd = err_pipe[0]; fds[nfds].events = POLLIN; nfds++; }
+        long long left = deadline - now_ms();
+        if (left <= 0) {
+            timed_out = 1;
+            break;
+        }
+        int ready = poll(fds, (nfds_t)nfds, (int)left);
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready <= 0) {
+            timed_out = ready == 0;
+            if (!timed_out)
+                break;
+            continue;
+        }
+        if (in_at >= 0 && fds[in_at].revents) {
+            if (fds[in_at].revents & (POLLERR | POLLHUP)) {
+                close_fd(&in_pipe[1]); /* the child closed its stdin: it will not read the rest */
+            } else {
+                ssize_t n = write(in_pipe[1], input + written, input_len - written);
+                if (n > 0)
+                    written += (size_t)n;
+                else if (n < 0 && errno != EAGAIN && errno != EINTR)
+                    close_fd(&in_pipe[1]);
+                if (written == input_len)
+                    close_fd(&in_pipe[1]);
+            }
+        }
+        if (out_at >= 0 && fds[out_at].revents)
+            drain(&out_pipe[0], out, out_cap, out_len);
+        if (err_at >= 0 && fds[err_at].revents)
+            drain(&err_pipe[0], err, err_cap, err_len);
+    }
+    close_fd(&in_pipe[1]);
+    close_fd(&out_pipe[0]);
+    close_fd(&err_pipe[0]);
+    if (timed_out)
+        kill(pid, SIGKILL);
+    /* Outputs closed: the child is exiting; wait, but not past the deadline. */
+    for (;;) {
+        pid_t w = waitpid(pid, wait_status, timed_out ? 0 : WNOHANG);
+        if (w == pid)
+            break;
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            break;
+        if (now_ms() >= deadline) {
+            kill(pid, SIGKILL);
+            timed_out = 1;
+            continue;
+        }
+        struct timespec pause = { 0, 1000000 };
+        nanosleep(&pause, NULL);
+    }
+    return timed_out ? -2 : 0;
+
+fail:
+    close_fd(&in_pipe[0]); close_fd(&in_pipe[1]);
+    close_fd(&out_pipe[0]); close_fd(&out_pipe[1]);
+    close_fd(&err_pipe[0]); close_fd(&err_pipe[1]);
+    errno = saved;
+    return -1;
+}

@@ -1,0 +1,7 @@
+namespace Mapt.Provisioning;
+
+public enum IpFamily
+{
+    Ipv4,
+    Ipv6,
+}
