@@ -45,7 +45,7 @@ internal static class PlanVerb
             throw new UsageException("--dmr is required (expected IPV6/LEN, the BR's prefix: 32, 40, 48, 56, 64 or 96)");
         if (!BasicMappingRule.TrySelect(arguments.Rules, endUser, out MapRule? bmr, out MapError error))
             throw new UsageException($"--prefix '{options.Prefix}': {MapErrors.Describe(error)}");
-        if (!MapResult.TryCompute(bmr!, endUser, out MapResult result, out error))
+        if (!MapResult.TryCompute(bmr!, endUser, out MapResult? result, out error))
             throw new UsageException($"--prefix '{options.Prefix}': {MapErrors.Describe(error)} (rule {bmr} needs /{bmr!.EndUserPrefixMinLength} or longer)");
 
         int wanMtu = PlanSettings.DefaultWanMtu;
