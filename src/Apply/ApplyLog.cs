@@ -22,4 +22,10 @@ internal static partial class ApplyLog
 
     [LoggerMessage(EventId = 505, Level = LogLevel.Error, Message = "nat46: cannot write '{Command}' to {Path}: {Reason}; the step is treated as failed")]
     public static partial void Nat46WriteFailed(ILogger logger, string command, string path, string reason);
+
+    [LoggerMessage(EventId = 506, Level = LogLevel.Information, Message = "nat46: device {Device} in {Path} already holds the planned rule pairs; nothing written")]
+    public static partial void Nat46AlreadyConfigured(ILogger logger, string device, string path);
+
+    [LoggerMessage(EventId = 507, Level = LogLevel.Information, Message = "Datapath {Phase}: nat46 and packet filter done; link, route and sysctl steps are left to the netlink executor ({Pending} step(s))")]
+    public static partial void DatapathDone(ILogger logger, string phase, int pending);
 }

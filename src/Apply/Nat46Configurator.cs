@@ -29,6 +29,42 @@ public sealed class Nat46Configurator
             Run(step);
     }
 
+    /// <summary>
+    /// Brings the device to the state the setup steps end in: nothing is written when it is
+    /// already there (re-applying a plan changes nothing); a device holding anything else is
+    /// deleted first, since nat46 cannot remove a pair reliably (`remove` matches the printed
+    /// text, cut at 200 characters). Returns whether anything was written.
+    /// </summary>
+    public bool Ensure(IReadOnlyList<Nat46Step> setup)
+    {
+        if (setup.Count == 0)
+            return false;
+        Nat46Step last = setup[setup.Count - 1];
+        string current = Read(last.Command);
+        if (Nat46ReadBack.Compare(current, last.Device, last.ExpectedPairs) is null)
+        {
+            ApplyLog.Nat46AlreadyConfigured(_logger, last.Device, _control.Path);
+            return false;
+        }
+        if (Nat46ReadBack.PairsOf(current, last.Device) is not null)
+            Run(new Nat46Step(Nat46Commands.Del(last.Device), last.Device, null));
+        Run(setup);
+        return true;
+    }
+
+    private string Read(string forCommand)
+    {
+        try
+        {
+            return _control.Read();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ApplyLog.Nat46WriteFailed(_logger, forCommand, _control.Path, e.Message);
+            throw new ApplyException($"nat46: cannot read {_control.Path}: {e.Message}");
+        }
+    }
+
     public void Run(Nat46Step step)
     {
         string readBack;

@@ -1,5 +1,10 @@
 using System;
+using System.Globalization;
 using CommandLine;
+using Mapt.Map;
+using Mapt.Net;
+using Mapt.Provisioning;
+using Mapt.Text;
 
 namespace Mapt.Cli;
 
@@ -22,11 +27,74 @@ internal sealed class PlanOptions : RuleOptions
     public string? Phase { get; set; }
 }
 
+/// <summary>
+/// <c>mapt plan</c>: the plan for the rules given with calc's flags, printed, nothing touched.
+/// --only prints one text exactly as it would be written: nat46 commands one per line (one
+/// write each), or the restore text for a fresh system, ready for `iptables-restore --noflush`.
+/// </summary>
 internal static class PlanVerb
 {
     public static int Execute(PlanOptions options)
     {
-        Console.Error.WriteLine("mapt plan: not available in this build yet");
-        return ExitCodes.Failure;
+        RuleArguments arguments = RuleArguments.Parse(options);
+        if (arguments.Rules.Count == 0)
+            throw new UsageException("no rule given: --rule-ipv6 IPV6/N --rule-ipv4 IPV4/R --ea-len N, or --rule IPV6/N,IPV4/R,EA");
+        if (arguments.EndUserPrefix is not Ipv6Prefix endUser)
+            throw new UsageException("--prefix is required (expected IPV6/LEN, the End-user prefix)");
+        if (arguments.Dmr is not Dmr dmr)
+            throw new UsageException("--dmr is required (expected IPV6/LEN, the BR's prefix: 32, 40, 48, 56, 64 or 96)");
+        if (!BasicMappingRule.TrySelect(arguments.Rules, endUser, out MapRule? bmr, out MapError error))
+            throw new UsageException($"--prefix '{options.Prefix}': {MapErrors.Describe(error)}");
+        if (!MapResult.TryCompute(bmr!, endUser, out MapResult? result, out error))
+            throw new UsageException($"--prefix '{options.Prefix}': {MapErrors.Describe(error)} (rule {bmr} needs /{bmr!.EndUserPrefixMinLength} or longer)");
+
+        int wanMtu = PlanSettings.DefaultWanMtu;
+        if (options.WanMtu is not null && (!int.TryParse(options.WanMtu, NumberStyles.None, CultureInfo.InvariantCulture, out wanMtu) || wanMtu is < 1280 or > 65535))
+            throw new UsageException($"--wan-mtu '{options.WanMtu}' is not valid (expected 1280..65535)");
+        if (options.Only is not (null or "nat46" or "iptables" or "ip6tables"))
+            throw new UsageException($"--only '{options.Only}' is not valid (expected nat46|iptables|ip6tables)");
+        if (options.Phase is not (null or "setup" or "teardown"))
+            throw new UsageException($"--phase '{options.Phase}' is not valid (expected setup|teardown)");
+        if (options.Phase is not null && options.Only is null)
+            throw new UsageException("--phase needs --only (expected nat46|iptables|ip6tables)");
+        if (options.Only is not null && options.Json)
+            throw new UsageException("--only prints the exact text; it cannot be combined with --json");
+
+        var settings = new PlanSettings(
+            WanInterface: options.Wan ?? PlanSettings.DefaultWan,
+            MapDevice: options.MapDev ?? PlanSettings.DefaultMapDevice,
+            WanMtu: wanMtu);
+        PlanInput input = PlanInputs.From(result, dmr, arguments.Rules);
+        if (!Plan.TryCreate(input, settings, out Plan? plan, out string refusal))
+            throw new UsageException(refusal);
+
+        if (options.Only is not null)
+        {
+            bool teardown = options.Phase == "teardown";
+            Console.Out.Write(options.Only switch
+            {
+                "nat46" => Nat46Text(teardown ? plan!.Nat46Teardown : plan!.Nat46Setup),
+                "iptables" => teardown ? plan!.IptablesTeardown : plan!.IptablesSetup,
+                _ => teardown ? plan!.Ip6tablesTeardown : plan!.Ip6tablesSetup,
+            });
+            return ExitCodes.Success;
+        }
+        if (options.Json)
+        {
+            var json = new JsonWriter(indented: true);
+            plan!.WriteJson(json);
+            Console.Out.Write(json.ToString() + "\n");
+            return ExitCodes.Success;
+        }
+        Console.Out.Write(plan!.ToText());
+        return ExitCodes.Success;
+    }
+
+    private static string Nat46Text(System.Collections.Generic.IReadOnlyList<Nat46Step> steps)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (Nat46Step step in steps)
+            text.Append(step.Command).Append('\n');
+        return text.ToString();
     }
 }

@@ -211,7 +211,9 @@ public sealed class Plan
             IptablesJump jump = ruleset.Jumps[i];
             if (i > 0)
                 text.Append("; ");
-            text.Append(jump.Table).Append(' ').Append(jump.Chain).Append(' ').Append(jump.PositionText);
+            int scope = jump.RuleSpec.IndexOf(" -j ", System.StringComparison.Ordinal);
+            text.Append(jump.Table).Append(' ').Append(jump.Chain).Append(' ')
+                .Append(scope > 0 ? jump.RuleSpec.Substring(0, scope) : jump.RuleSpec).Append(' ').Append(jump.PositionText);
         }
         return text.Append(')').ToString();
     }

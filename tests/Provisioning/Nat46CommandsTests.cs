@@ -12,13 +12,7 @@ public sealed class Nat46CommandsTests
         "config map-mapt local.style MAP local.v4 192.0.2.0/24 local.v6 2001:db8::/40 local.ea-len 16 local.psid-offset 6 " +
         "remote.v4 0.0.0.0/0 remote.v6 2001:db8:ffff::/64 remote.style RFC6052 remote.ea-len 0 remote.psid-offset 0";
 
-    private static List<string> Commands(IReadOnlyList<Nat46Step> steps)
-    {
-        var list = new List<string>();
-        foreach (Nat46Step s in steps)
-            list.Add(s.Command);
-        return list;
-    }
+    private static List<string> Commands(IReadOnlyList<Nat46Step> steps) => Samples.Each(steps, s => s.Command);
 
     [TestMethod]
     public void Setup_BmrOnly_AddThenConfig()

@@ -8,13 +8,7 @@ namespace Mapt.Tests.Provisioning;
 [TestClass]
 public sealed class PlanTests
 {
-    private static List<PlanStepKind> Kinds(IReadOnlyList<PlanStep> steps)
-    {
-        var kinds = new List<PlanStepKind>();
-        foreach (PlanStep s in steps)
-            kinds.Add(s.Kind);
-        return kinds;
-    }
+    private static List<PlanStepKind> Kinds(IReadOnlyList<PlanStep> steps) => Samples.Each(steps, s => s.Kind);
 
     [TestMethod]
     public void Setup_TranslatorThenFilterThenRoutes_TeardownReversed()
@@ -40,7 +34,7 @@ public sealed class PlanTests
         Plan plan = Samples.PlanOf(Samples.Shared());
         string text = plan.ToText();
         StringAssert.StartsWith(text, "# mapt plan: IPv4 192.0.2.18 shared, 63 port ranges (252 ports) 1232-1235 .. 64720-64723; MAP IPv6 2001:db8:12:3400:0:c000:212:34");
-        StringAssert.Contains(text, "nat POSTROUTING inserted at 1");
+        StringAssert.Contains(text, "(jumps: mangle FORWARD -o map-mapt appended; mangle FORWARD -i map-mapt appended; mangle OUTPUT -o map-mapt appended; nat POSTROUTING -o map-mapt inserted at 1;");
         StringAssert.Contains(text, plan.IptablesSetup);
         StringAssert.Contains(text, plan.Ip6tablesTeardown);
         StringAssert.Contains(text, "== teardown");

@@ -33,6 +33,14 @@ internal static class Samples
     public static PlanInput OneToOne() =>
         new("192.0.2.18", Array.Empty<PortSpan>(), "2001:db8:12::c000:212:0", OneToOneBmr, "2001:db8:ffff::", 64, Array.Empty<Nat46Rule>());
 
+    public static List<TOut> Each<TIn, TOut>(IReadOnlyList<TIn> items, Func<TIn, TOut> select)
+    {
+        var list = new List<TOut>(items.Count);
+        foreach (TIn item in items)
+            list.Add(select(item));
+        return list;
+    }
+
     public static Plan PlanOf(PlanInput input, PlanSettings? settings = null)
     {
         if (!Plan.TryCreate(input, settings ?? new PlanSettings(), out Plan? plan, out string error))

@@ -1,0 +1,59 @@
+using System.Collections.Generic;
+using Mapt.Apply;
+using Mapt.Provisioning;
+using Mapt.Tests.Provisioning;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Mapt.Tests.Apply;
+
+[TestClass]
+public sealed class DatapathApplierTests
+{
+    [TestMethod]
+    public void Ensure_SamePlanTwice_SecondWritesNothing()
+    {
+        Plan plan = Samples.PlanOf(Samples.Shared(Samples.Fmr1, Samples.Fmr2));
+        var fake = new FakeNat46();
+        var nat46 = new Nat46Configurator(fake, NullLogger.Instance);
+        Assert.IsTrue(nat46.Ensure(plan.Nat46Setup));
+        Assert.AreEqual(4, fake.Writes.Count);
+        Assert.IsFalse(nat46.Ensure(plan.Nat46Setup));
+        Assert.AreEqual(4, fake.Writes.Count, "re-applying the same plan must not touch nat46");
+    }
+
+    [TestMethod]
+    public void Ensure_DeviceHoldsAnotherPlan_DeletedThenSetUp()
+    {
+        var fake = new FakeNat46();
+        var nat46 = new Nat46Configurator(fake, NullLogger.Instance);
+        nat46.Ensure(Samples.PlanOf(Samples.Shared(Samples.Fmr1)).Nat46Setup);
+        Plan other = Samples.PlanOf(Samples.OneToOne());
+        Assert.IsTrue(nat46.Ensure(other.Nat46Setup));
+        CollectionAssert.AreEqual(new[] { "del map-mapt", "add map-mapt" }, fake.Writes.GetRange(3, 2));
+        Assert.IsNull(Nat46ReadBack.Compare(fake.Read(), "map-mapt", other.Nat46Setup[^1].ExpectedPairs));
+    }
+
+    [TestMethod]
+    public void SetupTeardown_InGatewayNamespace_LeavesNetlinkStepsInPlanOrder()
+    {
+        using var lab = new DatapathLab("legacy", "prova");
+        string before = lab.Save(IpFamily.Ipv4);
+        Plan plan = Samples.PlanOf(Samples.Shared(), new PlanSettings(MapDevice: DatapathLab.MapDevice));
+        var fake = new FakeNat46();
+        List<PlanStep> pending = null!, pendingDown = null!;
+        lab.InGateway(iptables =>
+        {
+            var applier = new DatapathApplier(new Nat46Configurator(fake, NullLogger.Instance), iptables, NullLogger.Instance);
+            pending = applier.Setup(plan);
+            StringAssert.Contains(lab.Save(IpFamily.Ipv4), "-A POSTROUTING -o map-mapt -j MAPT_POSTROUTING");
+            pendingDown = applier.Teardown(plan);
+            applier.Teardown(plan);
+        });
+        var kinds = pending.ConvertAll(s => s.Kind);
+        CollectionAssert.AreEqual(new[] { PlanStepKind.Link, PlanStepKind.Sysctl, PlanStepKind.Sysctl, PlanStepKind.Route, PlanStepKind.Route }, kinds);
+        Assert.AreEqual(5, pendingDown.Count);
+        Assert.AreEqual(before, lab.Save(IpFamily.Ipv4));
+        Assert.AreEqual("", fake.Read());
+    }
+}
