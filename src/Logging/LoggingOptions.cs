@@ -10,7 +10,8 @@ namespace Mapt.Logging;
 /// </summary>
 internal sealed class LoggingOptions
 {
-    public const string DefaultFlashDir = "/nvram/mapt";
+    // One default for every verb: mapt run writes where mapt log, teardown and probe look.
+    public const string DefaultFlashDir = "/var/lib/mapt";
 
     /// <summary>The flash directory; null logs to the console only.</summary>
     public string? FlashDir { get; set; }

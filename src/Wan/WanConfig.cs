@@ -10,7 +10,7 @@ public sealed class WanConfig
 {
     public string Wan { get; set; } = "";
     public string MapDevice { get; set; } = "map-mapt";
-    public string FlashDir { get; set; } = "/var/lib/mapt";
+    public string FlashDir { get; set; } = Mapt.Logging.LoggingOptions.DefaultFlashDir;
     public string RunDir { get; set; } = "/run/mapt";
     public TranslatorKind Translator { get; set; } = TranslatorKind.Nat46;
     public string Nat46Control { get; set; } = "/proc/net/nat46/control";
