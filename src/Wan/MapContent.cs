@@ -65,24 +65,7 @@ public sealed class MapContent
     }
 
     /// <summary>What Provisioning builds its plan from.</summary>
-    public PlanInput ToPlanInput(MapResult r)
-    {
-        var spans = new List<PortSpan>();
-        if (r.PortSet.IsRestricted)
-            foreach (PortRange range in r.PortSet)
-                spans.Add(new PortSpan(range.First, range.Last));
-        var fmrs = new List<Nat46Rule>();
-        foreach (MapRule rule in Rules)
-            if (rule.IsFmr)
-                fmrs.Add(Nat46Of(rule));
-        return new PlanInput(r.Ipv4Address.ToString(), spans, r.MapIpv6Address.ToString(), Nat46Of(r.Rule),
-            Dmr.Prefix.Address.ToString(), Dmr.Prefix.Length, fmrs);
-    }
-
-    private static Nat46Rule Nat46Of(MapRule rule) => new(
-        rule.RuleIpv4Prefix.Address.ToString(), rule.RuleIpv4Prefix.Length,
-        rule.RuleIpv6Prefix.Address.ToString(), rule.RuleIpv6Prefix.Length,
-        rule.EaBitsLength, rule.PsidOffset, rule.PsidLength);
+    public PlanInput ToPlanInput(MapResult r) => PlanInputs.From(r, Dmr, Rules);
 
     /// <summary>The Rule.{i}. rows of the TR-181 view.</summary>
     public void FillStatus(StatusSnapshot s)
