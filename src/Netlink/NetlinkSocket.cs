@@ -187,12 +187,11 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         pfd.events = POLLIN;
         while (true)
         {
-            int n = poll(&pfd, 1, timeoutMs);
+            int n = Mapt.Platform.Poll.Wait(&pfd, 1, timeoutMs, out int error);
             if (n > 0)
                 return true;
             if (n == 0)
                 return false;
-            int error = errno;
             if (error != Errno.EINTR)
                 throw new NetlinkException("poll netlink socket", error);
         }

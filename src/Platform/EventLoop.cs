@@ -113,16 +113,15 @@ public sealed partial class EventLoop : IDisposable
         for (int i = 0; i < count; i++)
             _pollFds[i] = new pollfd { fd = _readers[i].Fd, events = (short)LibC.POLLIN };
 
-        int ready;
+        int ready, errno;
         fixed (pollfd* fds = _pollFds)
-            ready = LibC.poll(fds, (ulong_t)(ulong)count, timeout);
+            ready = Poll.Wait(fds, count, timeout, out errno);
         Wakeups++;
         if (ready < 0)
         {
-            // A signal (the self-pipe's handler) interrupts poll with EINTR; that is no error, nor
-            // is EAGAIN (poll(2): a transient allocation failure, try again). Measured: after
-            // SIGTERM the errno seen here was EAGAIN, so both only mean "go round again".
-            int errno = LibC.errno;
+            // A signal (the self-pipe's handler, or the runtime's) interrupts poll with
+            // EINTR; that is no error, nor is EAGAIN (poll(2): a transient allocation failure).
+            // Both only mean "go round again". (Poll.Wait: poll's own errno, not a stale one.)
             if (errno != Errno.EINTR && errno != Errno.EAGAIN)
                 throw new PlatformException("poll", errno);
             return;
