@@ -11,12 +11,19 @@
 # Shows `mapt status`, drives flows from the LAN and shows their translated (SNATed) source
 # ports inside the port set, flaps the WAN link, kills mapt with SIGKILL and restarts it (the
 # journal undone, then Up again), stops it with SIGTERM (everything gone, Release seen by
-# Kea), and ends with "VERDICT: PASS" or "VERDICT: FAIL: reason".
+# Kea). Then MAP-T for real: mapt's own translator (--translator tun) in gw, tayga as the BR in
+# isp, an IPv4 server in web (203.0.113.10, behind the BR): an HTTP fetch from the LAN host,
+# captured on both sides of the BR (IPv6 source = the CE's MAP address, IPv4 source = 192.0.2.18
+# with a port inside the port set), then SIGTERM (the TUN device gone).
+#
+#   lan -- gw [mapt0: mapt's translator] -- isp [nat64: tayga, the BR] -- web 203.0.113.10 (HTTP)
+#
+# Ends with "VERDICT: PASS" or "VERDICT: FAIL: reason".
 set -uo pipefail
 mapt=${1:?usage: demo.sh PATH-TO-MAPT}
 mapt=$(readlink -f "$mapt")
 tag="mapt-demo-$$"
-isp=$tag-isp gw=$tag-gw lan=$tag-lan inet=$tag-inet
+isp=$tag-isp gw=$tag-gw lan=$tag-lan inet=$tag-inet web=$tag-web
 work=$(mktemp -d /tmp/mapt-demo.XXXXXX)
 flash=$work/flash run=$work/run
 mapt_pid=""
@@ -28,7 +35,7 @@ in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
 cleanup() {
   [ -n "$mapt_pid" ] && kill -9 "$mapt_pid" 2>/dev/null
-  for ns in $isp $gw $lan $inet; do
+  for ns in $isp $gw $lan $inet $web; do
     for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
     ip netns del "$ns" 2>/dev/null
   done
@@ -46,9 +53,12 @@ wait_state() {
   return 1
 }
 
+# start_mapt [ARGS]: the MAP device and the translator (default: the veth stand-in, none).
 start_mapt() {
+  local dev=(--map-dev map0 --translator none)
+  [ $# -gt 0 ] && dev=("$@")
   # Not through in_ns (a function: $! would be a subshell, and kill -9 would miss mapt).
-  ip netns exec $gw env MAPT_DHCP_NO_DELAY=1 "$mapt" run --wan wan0 --map-dev map0 --translator none \
+  ip netns exec $gw env MAPT_DHCP_NO_DELAY=1 "$mapt" run --wan wan0 "${dev[@]}" \
     --flash-dir "$flash" --run-dir "$run" >>"$work/mapt.log" 2>&1 &
   mapt_pid=$!
 }
@@ -97,7 +107,7 @@ cat >"$work/kea/kea.json" <<KEA
   {"name": "s46-cont-mapt"},
   {"space": "s46-cont-mapt-options", "name": "s46-rule", "data": "0, 16, 24, 192.0.2.0, 2001:db8::/40"},
   {"space": "s46-rule-options", "name": "s46-portparams", "data": "6, 52/8"},
-  {"space": "s46-cont-mapt-options", "name": "s46-dmr", "data": "2001:db8:ffff::/64"}],
+  {"space": "s46-cont-mapt-options", "name": "s46-dmr", "data": "2001:db8:ffff::/96"}],
  "subnet6": [{"subnet": "2001:db8:1::/64", "interface": "isp0", "id": 1,
    "pd-pools": [{"prefix": "2001:db8:12:3400::", "prefix-len": 56, "delegated-len": 56}]}],
  "loggers": [{"name": "kea-dhcp6", "output_options": [{"output": "$work/kea/kea.log"}], "severity": "DEBUG", "debuglevel": 40}]
@@ -111,7 +121,7 @@ interface isp0 {
 };
 RADVD
 in_ns $isp radvd -C "$work/radvd.conf" -p "$work/radvd.pid" -n -m stderr >"$work/radvd.log" 2>&1 &
-echo "Kea serves 2001:db8:12:3400::/56 with MAP-T rule {2001:db8::/40, 192.0.2.0/24, o=16, a=6, k=8, PSID 0x34}, DMR 2001:db8:ffff::/64"
+echo "Kea serves 2001:db8:12:3400::/56 with MAP-T rule {2001:db8::/40, 192.0.2.0/24, o=16, a=6, k=8, PSID 0x34}, DMR 2001:db8:ffff::/96"
 
 say "a bad configuration exits 2 and touches nothing"
 before=$(snapshot)
@@ -179,6 +189,94 @@ if [ "$before" != "$after" ]; then fail "after SIGTERM the gateway differs from 
 [ -e "$flash/mapt.journal" ] && fail "journal left behind after SIGTERM"
 grep -q -i "DHCP6_RELEASE\|Release" "$work/kea/kea.log" && echo "Kea logged the Release" || fail "Kea did not see a Release"
 in_ns $gw "$mapt" teardown --flash-dir "$flash" --run-dir "$run"
+
+say "MAP-T for real: --translator tun in gw, tayga as the BR in isp, an HTTP server in web (203.0.113.10)"
+ce4=192.0.2.18 ce6=2001:db8:12:3400:0:c000:212:34 dmr=2001:db8:ffff::/96 srv=203.0.113.10
+srv6=2001:db8:ffff::cb00:710a # the server as the CE addresses it: 203.0.113.10 in the DMR /96
+ip netns add $web; in_ns $web ip link set lo up
+ip link add web0 netns $isp type veth peer name eth0 netns $web
+in_ns $web ip addr add $srv/24 dev eth0; in_ns $web ip link set eth0 up; in_ns $web ip route add default via 203.0.113.1
+in_ns $isp ip addr add 203.0.113.1/24 dev web0; in_ns $isp ip link set web0 up
+in_ns $isp sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+# The BR: tayga with the DMR as its /96 prefix and the CE's static map entry (mapt-reference.md 8).
+mkdir -p "$work/tayga" "$work/www"
+cat >"$work/tayga/tayga.conf" <<TAYGA
+tun-device nat64
+ipv4-addr 198.51.100.254
+ipv6-addr 2001:db8:64::1
+prefix $dmr
+map $ce4 $ce6
+data-dir $work/tayga
+TAYGA
+in_ns $isp tayga -c "$work/tayga/tayga.conf" --mktun >>"$work/tayga/log" 2>&1 || fail "tayga --mktun failed"
+in_ns $isp ip link set nat64 up
+in_ns $isp ip route add $ce4/32 dev nat64; in_ns $isp ip route add 198.51.100.254/32 dev nat64
+in_ns $isp ip -6 route add $dmr dev nat64; in_ns $isp ip -6 route add 2001:db8:64::1/128 dev nat64
+in_ns $isp tayga -c "$work/tayga/tayga.conf" -d >>"$work/tayga/log" 2>&1 &
+echo "tayga (BR): prefix $dmr, map $ce4 <-> $ce6, on nat64 in isp"
+# The HTTP server and a page with known content.
+page="hello from $srv over MAP-T ($tag)"
+echo "$page" >"$work/www/hello.txt"
+head -c 200000 /dev/urandom >"$work/www/blob.bin"
+in_ns $web /usr/bin/python3 -m http.server --bind $srv --directory "$work/www" 8080 >"$work/http.log" 2>&1 &
+for i in $(seq 50); do in_ns $web ss -ltn '( sport = :8080 )' | grep -q LISTEN && break; sleep 0.1; done
+
+start_mapt --map-dev mapt0 --translator tun
+if wait_state Up 30; then echo "Up"; else fail "tun: not Up within 30 s"; fi
+# The ISP routes the delegated prefix to the CE (a PD server's relay would; Kea alone does not).
+gwll=$(in_ns $gw ip -6 addr show dev wan0 scope link | sed -n 's/.*inet6 \(fe80[^/]*\).*/\1/p' | head -1)
+in_ns $isp ip -6 route add 2001:db8:12:3400::/56 via "$gwll" dev isp0 || fail "tun: no route in isp for the delegated prefix (gw link-local '$gwll')"
+echo "isp routes: $(in_ns $isp ip -6 route show | grep -E 'nat64|3400' | grep -v ^fe80 | sed 's/ metric.*//' | paste -sd';' | sed 's/;/; /g')"
+for p in $(ip netns pids $isp); do [ "$(cat /proc/$p/comm 2>/dev/null)" = tayga ] && echo "tayga running (pid $p)"; done | grep . || fail "tun: tayga (the BR) is not running"
+in_ns $gw "$mapt" status --run-dir "$run" | grep -E 'X_MAPT_State|X_MAPT_Translator|X_MAPT_IPv4Address|X_MAPT_MAPIPv6Address|BRIPv6Prefix|X_MAPT_PortSet|Interface.Name'
+echo "gw: $(in_ns $gw ip -d link show mapt0 | head -2 | tr -s ' ' | tr '\n' ' ')"
+in_ns $gw ip link show mapt0 >/dev/null 2>&1 || fail "tun: mapt did not create mapt0"
+in_ns $gw ip route show default | grep -q "dev mapt0" || fail "tun: no IPv4 default route via mapt0"
+stats() { in_ns $gw "$mapt" status --run-dir "$run" | sed -n "s/^Device.MAP.Domain.1.Interface.Stats.$1 //p"; }
+sent0=$(stats PacketsSent) recv0=$(stats PacketsReceived)
+
+# Captures on both sides of the BR: IPv6 on the ISP's CE link, IPv4 on the server's link.
+ip netns exec $isp tcpdump -i isp0 -n -U --immediate-mode -w "$work/v6.pcap" "ip6 and tcp port 8080" 2>"$work/tcpdump6.log" &
+dumps=($!)
+ip netns exec $web tcpdump -i eth0 -n -U --immediate-mode -w "$work/v4.pcap" "tcp port 8080" 2>"$work/tcpdump4.log" &
+dumps+=($!)
+for i in $(seq 50); do grep -q listening "$work/tcpdump6.log" && grep -q listening "$work/tcpdump4.log" && break; sleep 0.1; done
+
+echo "lan\$ curl http://$srv:8080/hello.txt"
+got=$(in_ns $lan curl -sS -m 10 "http://$srv:8080/hello.txt" 2>&1); rc=$?
+echo "  $got"
+[ $rc = 0 ] && [ "$got" = "$page" ] || fail "HTTP fetch through MAP-T: curl exit $rc, got '$got'"
+want=$(sha256sum <"$work/www/blob.bin" | cut -d' ' -f1)
+have=$(in_ns $lan curl -sS -m 20 "http://$srv:8080/blob.bin" | sha256sum | cut -d' ' -f1)
+echo "lan\$ curl http://$srv:8080/blob.bin | sha256sum: ${have:0:16}... ($([ "$have" = "$want" ] && echo "same as the server's" || echo DIFFERENT))"
+[ "$have" = "$want" ] || fail "200 KB fetch through MAP-T: content differs"
+sleep 0.3
+kill -INT "${dumps[@]}" 2>/dev/null; wait "${dumps[@]}" 2>/dev/null
+echo "IPv6 between CE and BR (isp0), the first SYN:"
+syn6=$(tcpdump -n -r "$work/v6.pcap" 2>/dev/null | grep 'Flags \[S\]' | head -1); echo "  $syn6"
+echo "IPv4 as the server sees it (web eth0), the first SYN:"
+syn4=$(tcpdump -n -r "$work/v4.pcap" 2>/dev/null | grep 'Flags \[S\]' | head -1); echo "  $syn4"
+echo "$syn6" | grep -q "IP6 $ce6\.[0-9]* > $srv6\.8080:" || fail "the IPv6 source is not the CE's MAP address $ce6 (or the destination not $srv6)"
+port=$(echo "$syn4" | sed -n "s/.*IP $ce4\.\([0-9]*\) > $srv\.8080:.*/\1/p")
+if [ -z "$port" ]; then fail "the server did not see $ce4 as the source"
+elif [ $(( (port >> 2) & 0xff )) != 52 ] || [ $(( port >> 10 )) = 0 ]; then fail "source port $port seen by the server is outside the port set"
+else echo "the server saw $ce4 port $port: inside the port set (PSID $(( (port >> 2) & 0xff )) = 0x34)"; fi
+p6=$(echo "$syn6" | sed -n "s/.*IP6 $ce6\.\([0-9]*\) > .*/\1/p")
+[ "$p6" = "$port" ] || fail "the port changed across the BR ($p6 -> $port)"
+echo "the server's log:"; sed 's/^/  /' "$work/http.log" | tail -2
+echo "mapt status, the translator's device counters (mapt0):"
+in_ns $gw "$mapt" status --run-dir "$run" | grep -E 'Interface.Stats.(Packets|Bytes|Errors|Discard)' | sed 's/^/  /'
+sent1=$(stats PacketsSent) recv1=$(stats PacketsReceived)
+[ "${sent1:-0}" -gt "${sent0:-0}" ] && [ "${recv1:-0}" -gt "${recv0:-0}" ] || fail "tun: the counters did not move (sent $sent0 -> $sent1, received $recv0 -> $recv1)"
+
+say "SIGTERM with --translator tun: the TUN device goes with mapt"
+kill -TERM $mapt_pid
+for i in $(seq 50); do kill -0 $mapt_pid 2>/dev/null || break; sleep 0.1; done
+wait $mapt_pid; rc=$?; mapt_pid=""
+[ $rc = 0 ] || fail "tun SIGTERM: exit $rc, expected 0"
+if in_ns $gw ip link show mapt0 >/dev/null 2>&1; then fail "mapt0 still exists after SIGTERM"; else echo "mapt0 is gone"; fi
+after=$(snapshot)
+if [ "$before" != "$after" ]; then fail "after the tun SIGTERM the gateway differs from a clean one"; diff <(echo "$before") <(echo "$after"); fi
 
 say "mapt's log (flash)"
 in_ns $gw "$mapt" log --flash-dir "$flash" 2>/dev/null | grep -E "wan:" | tail -40 || tail -40 "$work/mapt.log"
