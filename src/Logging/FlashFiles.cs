@@ -57,28 +57,7 @@ internal static unsafe class FlashFiles
     }
 
     /// <summary>Writes all of <paramref name="data"/>; 0 or the errno of the failing write.</summary>
-    public static int WriteAll(int fd, ReadOnlySpan<byte> data)
-    {
-        fixed (byte* p = data)
-        {
-            int done = 0;
-            while (done < data.Length)
-            {
-                long n = LibC.write(fd, p + done, data.Length - done);
-                if (n < 0)
-                {
-                    int errno = LibC.errno;
-                    if (errno == LibC.EINTR)
-                        continue;
-                    return errno;
-                }
-                if (n == 0)
-                    return LibC.ENOSPC;
-                done += (int)n;
-            }
-            return 0;
-        }
-    }
+    public static int WriteAll(int fd, ReadOnlySpan<byte> data) => FileDescriptor.WriteAll(fd, data);
 
     public static int DataSync(int fd) => LibC.fdatasync(fd) == 0 ? 0 : LibC.errno;
 

@@ -19,22 +19,9 @@ public static class AtomicFile
         int fd = Open(temp, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_TRUNC, 0x1a4 /* 0644 */);
         try
         {
-            fixed (byte* p = data)
-            {
-                int done = 0;
-                while (done < data.Length)
-                {
-                    long n = LibC.write(fd, p + done, data.Length - done);
-                    if (n < 0)
-                    {
-                        int errno = LibC.errno;
-                        if (errno == Errno.EINTR)
-                            continue;
-                        throw new PlatformException("write " + temp, errno);
-                    }
-                    done += (int)n;
-                }
-            }
+            int errno = FileDescriptor.WriteAll(fd, data);
+            if (errno != 0)
+                throw new PlatformException("write " + temp, errno);
             if (durable && LibC.fsync(fd) != 0)
                 throw new PlatformException("fsync " + temp, LibC.errno);
         }
