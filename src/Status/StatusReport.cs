@@ -11,6 +11,7 @@ public static class StatusReport
     public static List<StatusLine> Build(List<StatusLine> daemon, string? procNetDev, long nowUnix)
     {
         var output = new List<StatusLine>(daemon.Count + 16);
+        var drops = new List<StatusLine>();
         string device = StateFile.Value(daemon, Tr181View.Interface + "Name") ?? "";
         bool swapped = StateFile.Value(daemon, Tr181View.Root + "X_MAPT_Translator") == "nat46";
         foreach (StatusLine l in daemon)
@@ -21,10 +22,16 @@ public static class StatusReport
                 output.Add(new StatusLine(Tr181View.Interface + "LastChange", (since == 0 ? 0 : nowUnix - since).ToString(CultureInfo.InvariantCulture)));
                 continue;
             }
+            if (l.Path.StartsWith(Tr181View.DropsPrefix, System.StringComparison.Ordinal))
+            {
+                drops.Add(l); // beside the kernel's Stats, after them
+                continue;
+            }
             output.Add(l);
         }
         InterfaceCounters? counters = procNetDev is null || device.Length == 0 ? null : InterfaceCounters.Parse(procNetDev, device);
         output.AddRange(Tr181View.StatsLines(counters ?? new InterfaceCounters(default, default), swapped));
+        output.AddRange(drops);
         return output;
     }
 

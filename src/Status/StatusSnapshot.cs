@@ -35,4 +35,9 @@ public sealed class StatusSnapshot
     public string LeaseObtained { get; set; } = "";
     public string LeaseExpires { get; set; } = "";
     public long InterfaceLastChangeUnix { get; set; }
+    /// <summary>
+    /// With mapt's own translator: packets dropped per reason (stable reason names), the checks
+    /// nat46 never makes. Empty with nat46 or someone else's device.
+    /// </summary>
+    public List<KeyValuePair<string, long>> TranslatorDrops { get; } = new();
 }

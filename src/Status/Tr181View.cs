@@ -14,6 +14,8 @@ public static class Tr181View
     public const string Root = "Device.MAP.";
     public const string Domain = "Device.MAP.Domain.1.";
     public const string Interface = "Device.MAP.Domain.1.Interface.";
+    /// <summary>mapt's translator drops by reason, shown after Interface.Stats. by <c>mapt status</c>.</summary>
+    public const string DropsPrefix = Interface + "Stats.X_MAPT_Dropped.";
 
     /// <summary>The daemon's part: everything but the live counters (<see cref="StatsLines"/>).</summary>
     public static List<StatusLine> Render(StatusSnapshot s)
@@ -74,6 +76,8 @@ public static class Tr181View
         Add(Interface + "Name", s.MapDevice);
         Add(Interface + "X_MAPT_LastChangeUnix", Num(s.InterfaceLastChangeUnix));
         Add(Interface + "LowerLayers", s.Wan);
+        foreach (KeyValuePair<string, long> drop in s.TranslatorDrops)
+            Add(DropsPrefix + drop.Key, Num(drop.Value));
         return lines;
     }
 

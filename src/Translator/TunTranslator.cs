@@ -124,8 +124,10 @@ public sealed partial class TunTranslator : IDisposable
     /// For the daemon's periodic timer: one log line per drop reason that counted packets since
     /// the last call (drops are not logged per packet, so a flood cannot fill the log).
     /// </summary>
-    public void ReportDrops()
+    /// <returns>Whether any reason counted since the last call.</returns>
+    public bool ReportDrops()
     {
+        bool any = false;
         for (int i = 1; i < _reported.Length; i++)
         {
             long now = Counters.Dropped((DropReason)i);
@@ -133,9 +135,11 @@ public sealed partial class TunTranslator : IDisposable
             if (delta <= 0)
                 continue;
             _reported[i] = now;
+            any = true;
             var reason = (DropReason)i;
             LogDropped(_logger, _tun.Name, delta, TranslatorCounters.Name(reason), TranslatorCounters.Meaning(reason), now);
         }
+        return any;
     }
 
     private void Write(ReadOnlySpan<byte> packet, bool outbound)

@@ -26,6 +26,12 @@ public sealed partial class WanDaemon
             Misconfigured = _misconfigured,
             InterfaceLastChangeUnix = _lastChangeUnix,
         };
+        if (_translator is not null)
+            for (int r = 1; r < Translator.TranslatorCounters.DropReasonCount; r++)
+            {
+                var reason = (Translator.DropReason)r;
+                s.TranslatorDrops.Add(new(Translator.TranslatorCounters.Name(reason), _translator.Counters.Dropped(reason)));
+            }
         MapContent? shown = _applied ?? _offered;
         shown?.FillStatus(s);
         if (_applied is not null && _appliedResult is not null)

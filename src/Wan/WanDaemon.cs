@@ -152,7 +152,11 @@ public sealed partial class WanDaemon : IDisposable
                 _loop.AddTimerIn(RetryMs, () => { Post(WanEvent.Of(WanEventKind.RetryDue)); AfterEvents(); });
                 break;
             case WanActionKind.Reload: Reload(); break;
-            case WanActionKind.Dump: WanLog.Dump(_log, DumpText()); break;
+            case WanActionKind.Dump:
+                _translator?.ReportDrops();
+                WriteStatus(); // the state file's counters brought up to date too
+                WanLog.Dump(_log, DumpText());
+                break;
             case WanActionKind.Exit: RequestExit(); break;
         }
     }

@@ -252,6 +252,8 @@ public sealed class DaemonScenarioTests
     public void TranslatorTun_DeviceCreatedAndConfigured_GoneAfterSigterm()
     {
         using GatewayLab lab = GatewayLab.Start();
+        // Part of the clean gateway: lets the drop check below send a packet past the SNAT.
+        lab.Gw.Sh("iptables -t raw -I OUTPUT -p udp --dport 9 -j NOTRACK");
         string clean = lab.Snapshot();
         lab.StartMapt(null, "--translator", "tun", "--map-dev", "mapt0");
         lab.WaitState("Up");
@@ -261,6 +263,20 @@ public sealed class DaemonScenarioTests
         StringAssert.Contains(lab.Gw.Sh("ip route show default"), "dev mapt0");
         StringAssert.Contains(lab.Gw.Sh("iptables-save -t nat"), "-o mapt0");
         Assert.AreEqual("tun", lab.StatusValue("Device.MAP.X_MAPT_Translator"));
+        Assert.AreEqual("0", lab.StatusValue("Device.MAP.Domain.1.Interface.Stats.X_MAPT_Dropped.source-port-outside-set"));
+
+        // A packet that escapes the SNAT (NOTRACK skips NAT): nat46 would send it to the BR,
+        // mapt's translator drops it, counts it by reason, and status shows the count.
+        lab.Gw.Try("for i in 1 2 3; do echo x | nc -u -w1 -p 40000 203.0.113.9 9; done");
+        lab.Signal("USR2"); // refreshes the state file's counters now, instead of within a minute
+        long dropped = 0;
+        for (int i = 0; i < 50 && dropped == 0; i++)
+        {
+            System.Threading.Thread.Sleep(100);
+            dropped = long.Parse(lab.StatusValue("Device.MAP.Domain.1.Interface.Stats.X_MAPT_Dropped.source-not-map-address"))
+                + long.Parse(lab.StatusValue("Device.MAP.Domain.1.Interface.Stats.X_MAPT_Dropped.source-port-outside-set"));
+        }
+        Assert.IsTrue(dropped >= 1, "the escaped packets were not counted in mapt status");
         lab.Signal("TERM");
         Assert.AreEqual(0, lab.WaitExit());
         Assert.AreNotEqual(0, lab.Gw.Try("ip link show mapt0").ExitCode, "the TUN device must go with the translator");

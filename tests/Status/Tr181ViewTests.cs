@@ -130,4 +130,22 @@ public sealed class Tr181ViewTests
         Assert.AreEqual(1000, root.GetProperty("Device.MAP.Domain.1.Interface.Stats.BytesSent").GetInt64());
         Assert.AreEqual("192.0.2.0/24", root.GetProperty("Device.MAP.Domain.1.Rule.1.IPv4Prefix").GetString());
     }
+
+    [TestMethod]
+    public void TranslatorDrops_ShownByReason_AfterTheKernelStats()
+    {
+        StatusSnapshot snapshot = Example1();
+        snapshot.Translator = "tun";
+        snapshot.TranslatorDrops.Add(new("source-port-outside-set", 7));
+        snapshot.TranslatorDrops.Add(new("not-map-address", 0));
+        List<StatusLine> daemon = Tr181View.Render(snapshot);
+        List<StatusLine> shown = StatusReport.Build(daemon, ProcNetDev, 2000);
+
+        int stats = shown.FindIndex(l => l.Path == Tr181View.Interface + "Stats.PacketsSent");
+        int drop = shown.FindIndex(l => l.Path == Tr181View.DropsPrefix + "source-port-outside-set");
+        Assert.IsTrue(stats >= 0 && drop > stats, "drop counters must follow Interface.Stats");
+        Assert.AreEqual("7", shown[drop].Value);
+        Assert.AreEqual("0", shown.Single(l => l.Path == Tr181View.DropsPrefix + "not-map-address").Value);
+        Assert.IsFalse(Tr181View.Render(Example1()).Any(l => l.Path.StartsWith(Tr181View.DropsPrefix)), "no drop lines without mapt's translator");
+    }
 }
