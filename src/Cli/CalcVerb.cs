@@ -58,10 +58,7 @@ internal static partial class CalcVerb
         {
             if (arguments.EndUserPrefix is not Ipv6Prefix endUser)
                 throw new UsageException("--prefix is required (the End-user prefix IPV6/LEN), or --lookup or --check-domain");
-            if (!BasicMappingRule.TrySelect(arguments.Rules, endUser, out MapRule? bmr, out MapError error)
-                || !MapResult.TryCompute(bmr!, endUser, out MapResult? result, out error))
-                throw RuleArguments.Fail("--prefix", options.Prefix!, MapErrors.Describe(error));
-            output = Result(result, arguments);
+            output = Result(arguments.ComputeForPrefix(endUser, options.Prefix!), arguments);
         }
         Console.Out.Write(options.Json ? output.Json() : output.Text);
         return exit;

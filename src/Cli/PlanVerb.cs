@@ -43,10 +43,7 @@ internal static class PlanVerb
             throw new UsageException("--prefix is required (expected IPV6/LEN, the End-user prefix)");
         if (arguments.Dmr is not Dmr dmr)
             throw new UsageException("--dmr is required (expected IPV6/LEN, the BR's prefix: 32, 40, 48, 56, 64 or 96)");
-        if (!BasicMappingRule.TrySelect(arguments.Rules, endUser, out MapRule? bmr, out MapError error))
-            throw new UsageException($"--prefix '{options.Prefix}': {MapErrors.Describe(error)}");
-        if (!MapResult.TryCompute(bmr!, endUser, out MapResult? result, out error))
-            throw new UsageException($"--prefix '{options.Prefix}': {MapErrors.Describe(error)} (rule {bmr} needs /{bmr!.EndUserPrefixMinLength} or longer)");
+        MapResult result = arguments.ComputeForPrefix(endUser, options.Prefix!);
 
         int wanMtu = PlanSettings.DefaultWanMtu;
         if (options.WanMtu is not null && (!int.TryParse(options.WanMtu, NumberStyles.None, CultureInfo.InvariantCulture, out wanMtu) || wanMtu is < 1280 or > 65535))

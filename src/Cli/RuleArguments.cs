@@ -109,6 +109,20 @@ internal sealed class RuleArguments
         return value;
     }
 
+    /// <summary>
+    /// The CE computation for --prefix with the BMR chosen by longest match among the rules given
+    /// (calc and plan alike); a usage error naming --prefix and why when there is none.
+    /// </summary>
+    public MapResult ComputeForPrefix(Ipv6Prefix endUser, string prefixText)
+    {
+        if (!BasicMappingRule.TrySelect(Rules, endUser, out MapRule? bmr, out MapError error))
+            throw Fail("--prefix", prefixText, MapErrors.Describe(error));
+        // TrySelect returned true: bmr is set.
+        if (!MapResult.TryCompute(bmr!, endUser, out MapResult? result, out error))
+            throw Fail("--prefix", prefixText, MapErrors.Describe(error) + " (rule " + bmr + " needs /" + bmr!.EndUserPrefixMinLength + " or longer)");
+        return result;
+    }
+
     public static UsageException Fail(string name, string value, string reason) =>
         new(name + " '" + value + "': " + reason);
 
