@@ -20,5 +20,10 @@ counts=$(sed -n 's/.*<Counters total="\([0-9]*\)" executed="[0-9]*" passed="\([0
 passed=${counts% *}; failed=${counts#* }
 if [ -z "$counts" ]; then passed=0; failed=1; echo "tests/run.sh: no test results were written" >&2; fi
 [ "$rc" != 0 ] && [ "$failed" = 0 ] && failed=1
+# CI keeps only the tail of the output: repeat every failure, with its message and the first
+# lines of its stack and output, just above the count.
+if [ "$failed" != 0 ] && [ -f "$results/mapt.trx" ]; then
+  python3 tests/trx-failures.py "$results/mapt.trx" || true
+fi
 echo "${passed} passed, ${failed} failed"
 [ "$rc" = 0 ] && [ "$failed" = 0 ]

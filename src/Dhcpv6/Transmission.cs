@@ -56,9 +56,12 @@ public struct Transmission
         if (Count == 0)
         {
             FirstSendMs = nowMs;
-            // Section 18.2.1: the first Solicit RT is strictly greater than IRT (RAND > 0).
-            double rand = firstRtAboveIrt ? _random.NextDouble() * 0.1 + 1e-6 : Rand();
-            RtMs = _parameters.IrtMs + (long)(rand * _parameters.IrtMs);
+            // Section 18.2.1: the first Solicit RT is strictly greater than IRT (RAND > 0). In
+            // whole milliseconds that takes at least 1 ms: truncating RAND * IRT gave exactly IRT
+            // for one draw in a hundred.
+            RtMs = firstRtAboveIrt
+                ? _parameters.IrtMs + Math.Max(1, (long)(_random.NextDouble() * 0.1 * _parameters.IrtMs))
+                : _parameters.IrtMs + (long)(Rand() * _parameters.IrtMs);
         }
         else
         {
