@@ -68,8 +68,15 @@ internal static class RunVerb
             Console.Error.WriteLine("mapt run: --daemon and --foreground contradict each other");
             return ExitCodes.Usage;
         }
+        // Before detaching too: the init script that starts a second one sees the refusal.
+        using InstanceLock? instance = TakeInstanceLock(config.FlashDir);
+        if (instance is null)
+            return ExitCodes.Failure;
         if (options.Daemon && Environment.GetEnvironmentVariable(Detach.ChildVariable) != "1")
+        {
+            instance.Dispose();
             return Detach.Spawn(options.PidFile);
+        }
 
         LogLevelWords.TryParse(config.LogLevel, out LogLevel level);
         using MaptLoggerFactory logs = MaptLogging.CreateFactory(new LoggingOptions { FlashDir = config.FlashDir, ConsoleLevel = level });
@@ -89,6 +96,23 @@ internal static class RunVerb
         {
             if (options.PidFile is not null)
                 AtomicFile.Delete(options.PidFile, durable: false);
+        }
+    }
+
+    /// <summary>The one-instance lock on the flash directory, or null with the reason on stderr.</summary>
+    internal static InstanceLock? TakeInstanceLock(string flashDir, string verb = "run")
+    {
+        try
+        {
+            InstanceLock? taken = InstanceLock.TryTake(flashDir, out int holder);
+            if (taken is null)
+                Console.Error.WriteLine($"mapt {verb}: another mapt ({InstanceLock.Describe(holder)}) holds {Path.Combine(flashDir, InstanceLock.FileName)}: it is running on this flash directory; stop it with SIGTERM first; nothing was changed");
+            return taken;
+        }
+        catch (PlatformException e)
+        {
+            Console.Error.WriteLine($"mapt {verb}: {e.Message}; nothing was changed");
+            return null;
         }
     }
 }

@@ -52,6 +52,11 @@ internal static class TeardownVerb
             Console.Out.WriteLine($"mapt teardown: no journal in {config.FlashDir}: nothing of mapt is applied");
             return ExitCodes.Success;
         }
+        // The state file can be gone while a daemon still runs (run dir wiped, another
+        // --run-dir): the lock on the journal's directory is the guard that cannot be missed.
+        using InstanceLock? instance = RunVerb.TakeInstanceLock(config.FlashDir, "teardown");
+        if (instance is null)
+            return ExitCodes.Failure;
         if (problem is not null)
             Console.Error.WriteLine($"mapt teardown: {store.Path} is damaged ({problem}); undoing the {journal.Entries.Count} change(s) it still lists");
         using RtnlClient rtnl = RtnlClient.Open();

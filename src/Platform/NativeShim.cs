@@ -43,4 +43,11 @@ internal static partial class NativeShim
     public static unsafe partial int Run(byte** argv, byte* input, nuint inputLength, int timeoutMs,
         byte* stdout, nuint stdoutCapacity, nuint* stdoutLength,
         byte* stderr, nuint stderrCapacity, nuint* stderrLength, int* waitStatus);
+
+    /// <summary>
+    /// Takes the write lock on a file (created if missing): the holding fd; -2 when another
+    /// process holds it (its pid in <paramref name="holder"/>, 0 if unknown); -1 (errno set).
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "mapt_lock_take", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static unsafe partial int LockTake(string path, int* holder);
 }

@@ -151,7 +151,11 @@ internal sealed class GatewayLab : IDisposable
         return "";
     }
 
-    public void WaitState(string state, int seconds = 20)
+    /// <summary>
+    /// Polls mapt status until <paramref name="state"/>; gives up early when the started process
+    /// exited, unless <paramref name="detached"/> (--daemon: the started process exits at once).
+    /// </summary>
+    public void WaitState(string state, int seconds = 20, bool detached = false)
     {
         var sw = Stopwatch.StartNew();
         string? last = null;
@@ -160,7 +164,7 @@ internal sealed class GatewayLab : IDisposable
             last = State();
             if (last == state)
                 return;
-            if (Mapt is not null && Mapt.HasExited)
+            if (!detached && Mapt is not null && Mapt.HasExited)
                 break;
             Thread.Sleep(50);
         }
