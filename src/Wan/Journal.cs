@@ -41,7 +41,7 @@ public sealed class Journal
     // Spelled out rather than Enum.ToString/TryParse: the journal format must not change with
     // a rename in code, and reflection over enums costs binary size.
     internal static readonly string[] KindNames =
-        { "Iptables", "Ip6tables", "Sysctl", "Route4", "Route6", "Address", "LinkMtu", "LinkDown", "Nat46Device", "Conntrack" };
+        { "Iptables", "Ip6tables", "Sysctl", "Route4", "Route6", "Address", "LinkMtu", "LinkDown", "Nat46Device", "Conntrack", "RouteRestore" };
 
     public string Format()
     {

@@ -28,6 +28,13 @@ public static class RouteText
     public static bool TryParseGateway(string text, out InetAddress address)
     {
         address = default;
+        if (!text.Contains(':'))
+        {
+            if (!Ipv4Address.TryParse(text, out Ipv4Address v4))
+                return false;
+            address = InetAddress.V4(v4.Value);
+            return true;
+        }
         if (!Ipv6Address.TryParse(text, out Ipv6Address a))
             return false;
         address = InetAddress.V6(a.High, a.Low);

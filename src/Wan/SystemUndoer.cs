@@ -41,6 +41,7 @@ public sealed class SystemUndoer : IUndoer
                 case UndoKind.Address: return "address undo is not used by this version";
                 case UndoKind.Nat46Device: return Nat46Delete(entry.Arg(0));
                 case UndoKind.Conntrack: return Conntrack(entry.Arg(0));
+                case UndoKind.RouteRestore: return RouteRestore(entry);
             }
             return "unknown entry";
         }
@@ -111,6 +112,34 @@ public sealed class SystemUndoer : IUndoer
             Gateway = gateway,
             Table = RouteTable.Main,
         });
+        return null;
+    }
+
+    /// <summary>Puts back the route mapt's replace overwrote (mapt's own is deleted just before: the journal runs backwards).</summary>
+    private string? RouteRestore(JournalEntry entry)
+    {
+        string? bad = ReplacedRoute.TryRead(entry, out RouteInfo route);
+        if (bad is not null)
+            return bad;
+        if (entry.Arg(1) != "-")
+        {
+            try
+            {
+                route = route with { OutputInterface = _rtnl.GetLink(entry.Arg(1)).Index };
+            }
+            catch (NetlinkException e) when (e.Errno == Netlink.Errno.ENODEV)
+            {
+                return "device " + entry.Arg(1) + " is gone: the route that was there before mapt cannot be put back";
+            }
+        }
+        try
+        {
+            _rtnl.AddRoute(route);
+        }
+        catch (NetlinkException e) when (e.Errno == Netlink.Errno.EEXIST)
+        {
+            // Back already (someone else re-added it): nothing to do.
+        }
         return null;
     }
 

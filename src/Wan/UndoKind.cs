@@ -26,4 +26,6 @@ public enum UndoKind
     Nat46Device,
     /// <summary>Delete conntrack entries of the MAP IPv4 address (flows NATed into the old port set): Args = address.</summary>
     Conntrack,
+    /// <summary>Put back the route a replace overwrote: Args = destination/len, device or -, gateway or -, metric, route type.</summary>
+    RouteRestore,
 }

@@ -13,6 +13,8 @@ namespace Mapt.Wan;
 public sealed partial class WanDaemon
 {
     private readonly List<OwnedRoute> _owned = new();
+    // Destinations whose route was there before mapt exactly as it needs it: left untouched.
+    private readonly HashSet<string> _alreadyThere = new();
     private InetAddress _wanGateway;
     private MapContent? _applied;
     private MapResult? _appliedResult;
@@ -64,7 +66,8 @@ public sealed partial class WanDaemon
             }
             step = "route towards the DMR";
             OwnedRoute dmrRoute = DmrRoute(content);
-            _rtnl!.ReplaceRoute(dmrRoute.Route);
+            if (!_alreadyThere.Contains(content.Dmr.Prefix.ToString()))
+                _rtnl!.ReplaceRoute(dmrRoute.Route);
             routes.Add(dmrRoute);
 
             if (old is not null)
@@ -138,7 +141,8 @@ public sealed partial class WanDaemon
                     Mtu = (uint)s.Mtu,
                     Table = RouteTable.Main,
                 };
-                _rtnl.ReplaceRoute(route);
+                if (!_alreadyThere.Contains(s.Destination!))
+                    _rtnl.ReplaceRoute(route);
                 routes.Add(new OwnedRoute(route, s.Destination + " dev " + s.Device));
                 break;
         }
@@ -164,6 +168,7 @@ public sealed partial class WanDaemon
     private Journal JournalFor(Plan plan, MapResult result, MapContent content, Journal? old)
     {
         var entries = new List<JournalEntry>();
+        _alreadyThere.Clear();
         string dev = _config.MapDevice;
         if (_config.Translator == TranslatorKind.Nat46)
             entries.Add(JournalEntry.Of(UndoKind.Nat46Device, dev));
@@ -182,11 +187,21 @@ public sealed partial class WanDaemon
                     entries.Add(JournalEntry.Of(UndoKind.Sysctl, s.Key!, before));
                     break;
                 case PlanStepKind.Route:
-                    entries.Add(JournalEntry.Of(s.Destination!.Contains(':') ? UndoKind.Route6 : UndoKind.Route4, s.Destination!, s.Device!));
+                    if (!RouteText.TryParseDestination(s.Destination!, out InetAddress destination, out byte length))
+                        throw new ApplyException("bad route destination " + s.Destination);
+                    var ours = new RouteInfo
+                    {
+                        Family = destination.Family,
+                        Destination = length == 0 ? default : destination,
+                        DestinationLength = length,
+                        OutputInterface = IndexOrZero(s.Device!),
+                        Table = RouteTable.Main,
+                    };
+                    AddRouteEntries(entries, JournalEntry.Of(s.Destination!.Contains(':') ? UndoKind.Route6 : UndoKind.Route4, s.Destination!, s.Device!), ours, old);
                     break;
             }
         }
-        entries.Add(JournalEntry.Of(UndoKind.Route6, content.Dmr.Prefix.ToString(), _config.Wan, Text(_wanGateway)));
+        AddRouteEntries(entries, JournalEntry.Of(UndoKind.Route6, content.Dmr.Prefix.ToString(), _config.Wan, Text(_wanGateway)), DmrRoute(content).Route, old);
         entries.Add(JournalEntry.Of(UndoKind.Conntrack, result.Ipv4Address.ToString(), "psid=" + result.Psid.ToString(CultureInfo.InvariantCulture) + "/" + result.PsidLength.ToString(CultureInfo.InvariantCulture)));
         return new Journal
         {
@@ -197,6 +212,50 @@ public sealed partial class WanDaemon
             MapContent = content.Key,
             Entries = entries,
         };
+    }
+
+    /// <summary>
+    /// The delete of mapt's route, preceded by the restore of the route it replaces (the journal
+    /// runs backwards); nothing when exactly this route was there before mapt. A route the old
+    /// journal already owns keeps the old journal's restore line.
+    /// </summary>
+    private void AddRouteEntries(List<JournalEntry> entries, JournalEntry delete, in RouteInfo ours, Journal? old)
+    {
+        if (old is not null && old.Entries.Contains(delete))
+        {
+            foreach (JournalEntry e in old.Entries)
+                if (e.Kind == UndoKind.RouteRestore && e.Arg(0) == delete.Arg(0))
+                    entries.Add(e);
+            entries.Add(delete);
+            return;
+        }
+        List<RouteInfo> table = _rtnl!.DumpRoutes(ours.Family);
+        if (ReplacedRoute.TryFind(ours, table, out RouteInfo found))
+        {
+            if (ReplacedRoute.IsSame(ours, found))
+            {
+                _alreadyThere.Add(delete.Arg(0));
+                WanLog.RouteWasThere(_log, delete.Arg(0));
+                return;
+            }
+            string? device = found.OutputInterface == 0 ? null : _rtnl.GetLink(found.OutputInterface).Name;
+            JournalEntry restore = ReplacedRoute.Restore(delete.Arg(0), found, device);
+            WanLog.RouteReplaced(_log, delete.Arg(0), string.Join(' ', restore.Args, 1, restore.Args.Length - 1));
+            entries.Add(restore);
+        }
+        entries.Add(delete);
+    }
+
+    private int IndexOrZero(string device)
+    {
+        try
+        {
+            return _rtnl!.GetLink(device).Index;
+        }
+        catch (NetlinkException e) when (e.Errno == Netlink.Errno.ENODEV)
+        {
+            return 0; // created later in the plan: no route through it can exist yet
+        }
     }
 
     private static string? OldSysctl(Journal? old, string key)

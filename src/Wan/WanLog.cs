@@ -70,4 +70,10 @@ internal static partial class WanLog
 
     [LoggerMessage(EventId = 621, Level = LogLevel.Critical, Message = "wan: mapt run cannot go on: {Reason}; exiting with 1 (the journal, if any, is undone by the next start or by mapt teardown)")]
     public static partial void Fatal(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 622, Level = LogLevel.Information, Message = "wan: route {Route} replaces the route that was there before mapt ({Previous}: device, next hop, metric, type); teardown puts it back")]
+    public static partial void RouteReplaced(ILogger logger, string route, string previous);
+
+    [LoggerMessage(EventId = 623, Level = LogLevel.Information, Message = "wan: route {Route} was already there exactly as mapt needs it; teardown leaves it in place")]
+    public static partial void RouteWasThere(ILogger logger, string route);
 }

@@ -14,7 +14,7 @@ namespace Mapt.Tests.Lab;
 /// A gateway under test, the published mapt binary running in it: an ISP namespace with Kea on
 /// isp0 (fe80::1, the gateway's configured IPv6 default route), the gateway namespace with
 /// wan0, lan0 and map0 (the stand-in for the nat46 device: a veth without ARP whose peer is
-/// an "inet" namespace holding 198.51.100.10), and a LAN host 192.168.1.10.
+/// an "inet" namespace holding 198.51.100.10), and a LAN host 198.51.100.130 (198.51.100.128/28).
 /// </summary>
 internal sealed class GatewayLab : IDisposable
 {
@@ -85,11 +85,11 @@ internal sealed class GatewayLab : IDisposable
         Proc.Sh($"ip link add map0 netns {Gw.Name} type veth peer name map-peer netns {Inet.Name}");
         Isp.Sh("ip link set isp0 address 02:00:00:00:00:01 && ip addr add fe80::1/64 dev isp0 && ip addr add 2001:db8:1::1/64 dev isp0 && ip link set isp0 up");
         Gw.Sh("ip link set wan0 up && ip -6 route add default via fe80::1 dev wan0");
-        Gw.Sh("ip addr add 192.168.1.1/24 dev lan0 && ip link set lan0 up && ip link set map0 arp off");
-        Lan.Sh("ip addr add 192.168.1.10/24 dev eth0 && ip link set eth0 up && ip route add default via 192.168.1.1");
+        Gw.Sh("ip addr add 198.51.100.129/28 dev lan0 && ip link set lan0 up && ip link set map0 arp off");
+        Lan.Sh("ip addr add 198.51.100.130/28 dev eth0 && ip link set eth0 up && ip route add default via 198.51.100.129");
         // Without ARP the kernel addresses frames to the sender's own MAC: both ends share it.
         string mac = Gw.Sh("cat /sys/class/net/map0/address").Trim();
-        Inet.Sh($"ip link set map-peer address {mac} && ip link set map-peer arp off && ip link set map-peer up && ip addr add 198.51.100.10/24 dev map-peer && ip route add 192.0.2.0/24 dev map-peer");
+        Inet.Sh($"ip link set map-peer address {mac} && ip link set map-peer arp off && ip link set map-peer up && ip addr add 198.51.100.10/25 dev map-peer && ip route add 192.0.2.0/24 dev map-peer");
         Kea = KeaServer.Start(Isp, kea);
     }
 

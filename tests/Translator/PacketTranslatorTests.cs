@@ -76,7 +76,7 @@ public sealed class PacketTranslatorTests
     public void Translate4To6_SourceNotCeAddress_Dropped()
     {
         var t = NewTranslator();
-        byte[] v4 = Ipv4("192.168.1.10", Remote4, 17, Udp(PortIn, 80, Data(10), V4("192.168.1.10"), V4(Remote4)));
+        byte[] v4 = Ipv4("198.51.100.130", Remote4, 17, Udp(PortIn, 80, Data(10), V4("198.51.100.130"), V4(Remote4)));
 
         Assert.AreEqual(DropReason.SourceNotMapAddress, Run(t, v4, out _));
     }

@@ -3,10 +3,10 @@
 #
 #   isp   Kea (prefix delegation + MAP-T rule RFC 7599 Example 1 + DMR) and radvd, on isp0
 #    |    veth
-#   gw    `mapt run --wan wan0 --map-dev map0 --translator none`; LAN 192.168.1.1/24 on lan0
+#   gw    `mapt run --wan wan0 --map-dev map0 --translator none`; LAN 198.51.100.129/28 on lan0
 #    |    veth map0 <-> map-peer: the stand-in for the nat46 device (the module cannot load
 #   inet  here); 198.51.100.10 plays an IPv4 server behind the BR
-#   lan   a host 192.168.1.10 behind the gateway
+#   lan   a host 198.51.100.130 behind the gateway
 #
 # Shows `mapt status`, drives flows from the LAN and shows their translated (SNATed) source
 # ports inside the port set, flaps the WAN link, kills mapt with SIGKILL and restarts it (the
@@ -86,14 +86,14 @@ in_ns $gw sysctl -qw net.ipv6.conf.wan0.accept_dad=0 net.ipv6.conf.wan0.accept_r
 in_ns $isp ip addr add 2001:db8:1::1/64 dev isp0
 in_ns $isp ip link set isp0 up
 in_ns $gw ip link set wan0 up
-in_ns $gw ip addr add 192.168.1.1/24 dev lan0; in_ns $gw ip link set lan0 up
-in_ns $lan ip addr add 192.168.1.10/24 dev eth0; in_ns $lan ip link set eth0 up; in_ns $lan ip route add default via 192.168.1.1
+in_ns $gw ip addr add 198.51.100.129/28 dev lan0; in_ns $gw ip link set lan0 up
+in_ns $lan ip addr add 198.51.100.130/28 dev eth0; in_ns $lan ip link set eth0 up; in_ns $lan ip route add default via 198.51.100.129
 # The stand-in translator: a point-to-point-like veth without ARP, as nat46's device is.
 # Without ARP the kernel addresses frames to the sender's own MAC: both ends share it.
 in_ns $gw ip link set map0 arp off
 in_ns $inet ip link set map-peer address "$(in_ns $gw cat /sys/class/net/map0/address)"
 in_ns $inet ip link set map-peer arp off; in_ns $inet ip link set map-peer up
-in_ns $inet ip addr add 198.51.100.10/24 dev map-peer
+in_ns $inet ip addr add 198.51.100.10/25 dev map-peer
 in_ns $inet ip route add 192.0.2.0/24 dev map-peer
 
 mkdir -p "$work/kea" "$flash" "$run"
