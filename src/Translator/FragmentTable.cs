@@ -4,8 +4,9 @@ namespace Mapt.Translator;
 /// The port of a fragmented datagram, remembered from its first fragment so that the later
 /// ones (which carry no transport header) can be checked against the port set and mapped
 /// (RFC 7597 §8.3.3: the PSID of a non-first fragment is that of the first). Bounded: a
-/// fixed ring of entries, the oldest overwritten; no allocation after construction. A
-/// non-first fragment that arrives before its first one is dropped (no reassembly here).
+/// fixed ring of entries, the oldest overwritten; no allocation after construction. No
+/// reassembly here: an outbound non-first fragment before its first one is dropped, an
+/// inbound one is translated for the kernel to reassemble (see PacketTranslator.Inbound).
 /// </summary>
 public sealed class FragmentTable
 {

@@ -110,18 +110,25 @@ public sealed partial class PacketTranslator
             if (l4.Length < (protocol == Tcp ? 20 : 8))
                 return DropReason.Malformed;
             int dstPort = U16(l4, 2);
+            // Remembered before the checks: the later fragments of a refused first one are
+            // refused too, not left to the kernel's reassembly queue.
+            if (w.More)
+                _fragments.Remember(false, src, dst, protocol, w.Id, dstPort);
             if (!_map.PortInSet(dstPort))
                 return DropReason.DestinationPortOutsideSet;
             if (protocol == Udp && U16(l4, 6) == 0)
                 return DropReason.UdpZeroChecksum;
-            if (w.More)
-                _fragments.Remember(false, src, dst, protocol, w.Id, dstPort);
             UpdateL4Checksum(l4, protocol, Checksum.Add(0, p.Slice(8, 32)), Sum4(src) + Sum4(dst));
         }
-        else if (!_fragments.TryFind(false, src, dst, protocol, w.Id, out _))
+        else if (_fragments.TryFind(false, src, dst, protocol, w.Id, out int firstPort) && !_map.PortInSet(firstPort))
         {
-            return DropReason.FragmentWithoutFirst;
+            return DropReason.DestinationPortOutsideSet;
         }
+        // A later fragment whose first one has not been seen (out of order, or the table moved
+        // on) is translated: it is addressed to this CE's own MAP address, so no other CE can be
+        // reached through it, and the kernel's reassembly joins it to its first fragment (which
+        // is checked when it comes) or drops it after ipfrag_time. Dropping it instead lost
+        // every datagram a sender fragments last-first.
 
         // RFC 7915 §5.1: without a Fragment header DF is set and the identification zero;
         // with one, the low 16 bits of its identification, its offset and M flag.

@@ -380,7 +380,26 @@ public sealed class PacketTranslatorTests
         byte[] second = Ipv6(Remote6, CeIpv6, 44, Concat(new byte[] { 17, 0, 0, 24, 0, 0, 0, 9 }, Slice(udp, 24)));
 
         Assert.AreEqual(DropReason.DestinationPortOutsideSet, Run(t, first, out _));
-        Assert.AreEqual(DropReason.FragmentWithoutFirst, Run(t, second, out _));
+        Assert.AreEqual(DropReason.DestinationPortOutsideSet, Run(t, second, out _), "the first one's port decides for the rest");
+    }
+
+    [TestMethod]
+    public void Translate6To4_LaterFragmentBeforeFirst_BothTranslatedAndTheyJoin()
+    {
+        var t = NewTranslator();
+        byte[] udp = Udp(53, PortIn, Data(40), V6(Remote6), V6(CeIpv6));
+        byte[] first = Ipv6(Remote6, CeIpv6, 44, Concat(new byte[] { 17, 0, 0, 1, 0, 0, 0x12, 0x34 }, Slice(udp, 0, 24)));
+        byte[] second = Ipv6(Remote6, CeIpv6, 44, Concat(new byte[] { 17, 0, 0, 24, 0, 0, 0x12, 0x34 }, Slice(udp, 24)));
+
+        // Last-first, as some stacks send them.
+        Assert.AreEqual(DropReason.None, Run(t, second, out byte[] f2));
+        Assert.AreEqual(DropReason.None, Run(t, first, out byte[] f1));
+        Assert.AreEqual(0x1234, U16(f2, 4));
+        Assert.AreEqual(3, U16(f2, 6), "offset 3 units, last fragment");
+        Assert.AreEqual(0x2000, U16(f1, 6));
+        CollectionAssert.AreEqual(V4(CeIpv4), Slice(f2, 16, 4));
+        byte[] whole = Concat(Slice(f1, 20), Slice(f2, 20));
+        Assert.AreEqual(0xffff, Sum(Pseudo4(V4(Remote4), V4(CeIpv4), 17, whole.Length), whole), "the reassembled datagram's checksum holds");
     }
 
     [TestMethod]
