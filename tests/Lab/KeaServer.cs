@@ -99,9 +99,11 @@ internal sealed class KeaServer : IDisposable
     {
         config.LeaseFile = LeaseFile;
         File.WriteAllText(ConfigPath, config.ToJson());
-        int before = Count("DHCP6_CONFIG_COMPLETE");
+        // Not DHCP6_CONFIG_COMPLETE: Kea logs it before it reopens its sockets, and a message
+        // sent in between is lost (the client's Renew then waits a whole RT, 10 s and more).
+        int before = Count("DHCP6_DYNAMIC_RECONFIGURATION_SUCCESS");
         Proc.Sh($"kill -HUP {Pid}");
-        WaitFor("DHCP6_CONFIG_COMPLETE", before, TimeSpan.FromSeconds(10));
+        WaitFor("DHCP6_DYNAMIC_RECONFIGURATION_SUCCESS", before, TimeSpan.FromSeconds(10));
     }
 
     /// <summary>SIGSTOP / SIGCONT: a server that is there but does not answer for a while.</summary>

@@ -21,10 +21,20 @@ public sealed class AllocationTests
         Ipv6Address meshSource = A6("2001:db8:12:3400:0:c000:212:34"), brSource = A6("2001:db8:ffff:0:a:203:400:0");
         long sum = 0;
         Run(1000); // JIT and static initialisation first
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Run(100_000);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.AreEqual(0L, allocated, "bytes allocated by 100,000 rounds of per-packet calls");
+
+        // The JIT host's tiering (call counting, OSR, re-compilation) can charge a few bytes to
+        // this thread in one measurement; an allocation on the per-packet path shows in every
+        // one. The product is AOT-compiled and has no tiering.
+        long allocated = long.MaxValue;
+        int measurements = 0;
+        while (allocated != 0 && measurements < 3)
+        {
+            measurements++;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Run(100_000);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Assert.AreEqual(0L, allocated, $"bytes allocated by 100,000 rounds of per-packet calls, in each of {measurements} measurements");
         Assert.AreNotEqual(0L, sum);
 
         void Run(int rounds)
