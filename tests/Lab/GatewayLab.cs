@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -203,7 +204,17 @@ internal sealed class GatewayLab : IDisposable
     {
         foreach (int p in ports)
             Lan.Try($"echo x | nc -u -w1 -p {p} 198.51.100.10 9 >/dev/null 2>&1 &");
-        Thread.Sleep(300);
+        // Until conntrack holds a flow from every port (a loaded machine starts nc late), at
+        // most 5 s: the callers assert on what is there.
+        var sw = Stopwatch.StartNew();
+        do
+        {
+            Thread.Sleep(50);
+            string flows = Gw.Try("conntrack -L -p udp 2>/dev/null").Stdout;
+            if (ports.All(p => flows.Contains(" sport=" + p.ToString(CultureInfo.InvariantCulture) + " ", StringComparison.Ordinal)))
+                return;
+        }
+        while (sw.Elapsed < TimeSpan.FromSeconds(5));
     }
 
     /// <summary>The NAT ports (reply destination ports) of UDP flows SNATed to <paramref name="address"/>.</summary>
