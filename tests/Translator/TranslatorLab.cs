@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
+using System.Text;
 using System.Threading;
 using Mapt.Map;
 using Mapt.Platform;
@@ -10,9 +13,20 @@ using static Mapt.Tests.Map.MapValues;
 
 namespace Mapt.Tests.Translator;
 
+/// <summary>What translates in the CE namespace of <see cref="TranslatorLab"/>.</summary>
+internal enum CeKind
+{
+    /// <summary>mapt's TunTranslator on a thread of this (JIT-hosted) test process; the lab adds routes and SNAT.</summary>
+    InProcess,
+    /// <summary>The published AOT binary, <c>mapt run --translator tun</c> with a static rule: mapt creates the TUN device, its MTU, routes and SNAT.</summary>
+    Daemon,
+    /// <summary>tayga in mapt's place (the baseline); the lab adds routes and SNAT.</summary>
+    Tayga,
+}
+
 /// <summary>
 /// The MAP-T lab: a LAN host behind the CE, the CE translating on a TUN device (mapt in this
-/// process, or tayga for the baseline) with an SNAT into its port set in front, an IPv6-only
+/// process, the published mapt binary as the daemon, or tayga for the baseline) with an SNAT into its port set in front, an IPv6-only
 /// ISP with tayga as the BR (DMR 2001:db8:ffff::/96, a static map entry for the CE), an IPv4
 /// router behind it and an IPv4 "internet" host; plus an IPv6-only host on the ISP side that
 /// holds a DMR-embedded address (no BR on that path).
@@ -35,6 +49,12 @@ internal sealed class TranslatorLab : IDisposable
     private Thread? _thread;
     private volatile bool _stop;
     private Exception? _failure;
+    private readonly StringBuilder _daemonOutput = new();
+
+    public CeKind Kind { get; }
+    /// <summary>The mapt daemon (<see cref="CeKind.Daemon"/>): <c>ip netns exec</c> execs it, so this is mapt's own pid.</summary>
+    public Process? Daemon { get; private set; }
+    public string DaemonRunDir => Path.Combine(_dir, "run");
 
     public Netns Lan { get; }
     public Netns Ce { get; }
@@ -43,12 +63,16 @@ internal sealed class TranslatorLab : IDisposable
     public Netns Internet { get; }
     public Netns V6Host { get; }
     public TunTranslator? Translator { get; private set; }
-    /// <summary>The CE's translating task: the translator thread (/proc/self/task/TID) or tayga's process.</summary>
+    /// <summary>
+    /// The CE's translating task: the translator thread (/proc/self/task/TID), or the whole
+    /// process of the mapt daemon (single-threaded by design) or of tayga.
+    /// </summary>
     public string CeTaskStat { get; private set; } = "";
     public TranslatorCounters Counters => Translator!.Counters;
 
-    public TranslatorLab(bool taygaAsCe = false)
+    public TranslatorLab(CeKind kind = CeKind.InProcess)
     {
+        Kind = kind;
         _dir = Directory.CreateTempSubdirectory("mapt-translator-lab").FullName;
         Lan = Netns.Create("trl");
         Ce = Netns.Create("trc");
@@ -58,7 +82,7 @@ internal sealed class TranslatorLab : IDisposable
         V6Host = Netns.Create("tr6");
         try
         {
-            Build(taygaAsCe);
+            Build();
         }
         catch
         {
@@ -75,8 +99,10 @@ internal sealed class TranslatorLab : IDisposable
         return new MapAddressing(Compute(bmr, "2001:db8:12:3400::/56"), new MapRuleSet(new[] { bmr }, dmr));
     }
 
-    private void Build(bool taygaAsCe)
+    private void Build()
     {
+        // No DAD on the CE: the daemon waits for a usable link-local address on the WAN.
+        Ce.Sh("sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0");
         Netns.Veth(Lan, "eth0", Ce, "lan0");
         Netns.Veth(Ce, "wan0", Isp, "ce0");
         Netns.Veth(Isp, "rtr0", Rtr, "isp0");
@@ -88,7 +114,9 @@ internal sealed class TranslatorLab : IDisposable
             ns.Sh("sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0");
         Lan.Sh("ip addr add 198.51.100.2/29 dev eth0 && ip route add default via 198.51.100.1");
 
-        Ce.Sh("sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0");
+        // The daemon sets the forwarding sysctls itself (and restores them on teardown).
+        Ce.Sh("sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0"
+            + (Kind == CeKind.Daemon ? "" : " net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1"));
         Ce.Sh("ip addr add 198.51.100.1/29 dev lan0 && ip -6 addr add 2001:db8:1::2/64 dev wan0 nodad"
             + " && ip -6 route add default via 2001:db8:1::1");
 
@@ -107,15 +135,20 @@ internal sealed class TranslatorLab : IDisposable
         Isp.Sh("ip link set nat64 up && ip route add 192.0.2.18/32 dev nat64 && ip route add 203.0.113.254/32 dev nat64"
             + " && ip -6 route add " + Dmr + " dev nat64 && ip -6 route add 2001:db8:64::1/128 dev nat64");
 
-        if (taygaAsCe)
+        switch (Kind)
         {
-            int pid = StartTayga(Ce, Device, "198.51.100.254", "2001:db8:1::64", "ce");
-            CeTaskStat = $"/proc/{pid}/stat";
-            Ce.Sh($"ip link set {Device} up mtu {TunMtu}");
-        }
-        else
-        {
-            StartTranslator();
+            case CeKind.Daemon:
+                // mapt creates the TUN device, its MTU, the routes, the SNAT and the MSS clamp.
+                StartDaemon();
+                return;
+            case CeKind.Tayga:
+                int pid = StartTayga(Ce, Device, "198.51.100.254", "2001:db8:1::64", "ce");
+                CeTaskStat = $"/proc/{pid}/stat";
+                Ce.Sh($"ip link set {Device} up mtu {TunMtu}");
+                break;
+            default:
+                StartTranslator();
+                break;
         }
         // As nat46 would have it: IPv4 default into the MAP device, the MAP /128 (here its /64,
         // so packets for other addresses of the CE's MAP subnet reach the translator's check).
@@ -133,6 +166,67 @@ internal sealed class TranslatorLab : IDisposable
             + "*mangle\n-A FORWARD -o " + Device + " -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu\nCOMMIT\n";
         File.WriteAllText(Path.Combine(_dir, "rules"), rules);
         Ce.Sh($"iptables-restore --noflush < {_dir}/rules");
+    }
+
+    /// <summary>
+    /// The published AOT binary as the CE's daemon: <c>mapt run --translator tun</c> with the
+    /// lab's rule, prefix and DMR as a static configuration (no DHCPv6), waited for until
+    /// <c>mapt status</c> says Up.
+    /// </summary>
+    private void StartDaemon()
+    {
+        string binary = Repo.Binary("linux-x64");
+        if (!File.Exists(binary))
+            throw new InvalidOperationException($"{binary} does not exist: ./build.sh x64 publishes it");
+        string flash = Path.Combine(_dir, "flash");
+        Directory.CreateDirectory(flash);
+        Directory.CreateDirectory(DaemonRunDir);
+        string conf = Path.Combine(_dir, "static.conf");
+        // The rule of Addressing(): 2001:db8::/40 <-> 192.0.2.0/24, 16 EA bits, PSID offset 6.
+        File.WriteAllText(conf, "static-rule = 2001:db8::/40,192.0.2.0/24,16,offset=6\n"
+            + "static-prefix = 2001:db8:12:3400::/56\nstatic-dmr = " + Dmr + "\n");
+        var args = new List<string> { "run", "--wan", "wan0", "--map-dev", Device, "--translator", "tun", "--config", conf,
+            "--flash-dir", flash, "--run-dir", DaemonRunDir };
+        Daemon = Ce.Start(binary, args, null, AddOutput, AddOutput);
+        CeTaskStat = $"/proc/{Daemon.Id}/stat";
+        var sw = Stopwatch.StartNew();
+        string? state = null;
+        while (sw.Elapsed < TimeSpan.FromSeconds(20) && !Daemon.HasExited)
+        {
+            state = DaemonState();
+            if (state == "Up")
+                return;
+            Thread.Sleep(50);
+        }
+        throw new InvalidOperationException($"mapt not Up within 20 s (last state {state ?? "none"}"
+            + (Daemon.HasExited ? $", exited {Daemon.ExitCode}" : "") + ")\n--- mapt output\n" + DaemonOutput);
+    }
+
+    private void AddOutput(string line)
+    {
+        lock (_daemonOutput)
+            _daemonOutput.Append(line).Append('\n');
+    }
+
+    /// <summary>What the daemon printed so far (its log lines).</summary>
+    public string DaemonOutput
+    {
+        get { lock (_daemonOutput) return _daemonOutput.ToString(); }
+    }
+
+    /// <summary><c>mapt status</c> in the CE namespace, one "Path value" per line.</summary>
+    public ProcResult DaemonStatus() => Ce.Try($"'{Repo.Binary("linux-x64")}' status --run-dir '{DaemonRunDir}'");
+
+    /// <summary>Device.MAP.X_MAPT_State of <c>mapt status</c>, or null when it has none (not written yet).</summary>
+    public string? DaemonState()
+    {
+        ProcResult r = DaemonStatus();
+        if (r.ExitCode != 0)
+            return null;
+        foreach (string line in r.Stdout.Split('\n'))
+            if (line.StartsWith("Device.MAP.X_MAPT_State ", StringComparison.Ordinal))
+                return line.Substring("Device.MAP.X_MAPT_State ".Length);
+        return null;
     }
 
     private int StartTayga(Netns ns, string tun, string ipv4, string ipv6, string name)
@@ -174,9 +268,11 @@ internal sealed class TranslatorLab : IDisposable
             throw new InvalidOperationException("translator did not start: " + _failure);
     }
 
-    /// <summary>Throws if the translator thread died.</summary>
+    /// <summary>Throws if the translator thread (or the mapt daemon) died.</summary>
     public void CheckAlive()
     {
+        if (Daemon is not null && Daemon.HasExited)
+            throw new InvalidOperationException($"mapt exited {Daemon.ExitCode}\n--- mapt output\n{DaemonOutput}");
         if (_failure is not null || (_thread is not null && !_thread.IsAlive))
             throw new InvalidOperationException("translator thread died: " + _failure);
     }
@@ -193,8 +289,27 @@ internal sealed class TranslatorLab : IDisposable
     [System.Runtime.InteropServices.DllImport("libc")]
     private static extern int gettid();
 
+    /// <summary>SIGTERM (an orderly teardown), then SIGKILL after 10 s; the namespace's dispose kills whatever is left.</summary>
+    private void StopDaemon()
+    {
+        if (Daemon is null)
+            return;
+        try
+        {
+            if (!Daemon.HasExited)
+            {
+                Proc.Run("kill", new[] { "-TERM", Daemon.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                if (!Daemon.WaitForExit(10_000))
+                    Daemon.Kill();
+            }
+            Daemon.WaitForExit(5_000);
+        }
+        catch (InvalidOperationException) { }
+    }
+
     public void Dispose()
     {
+        StopDaemon();
         _stop = true;
         _thread?.Join(TimeSpan.FromSeconds(5));
         Translator?.Dispose();
