@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Linq;
 using System.Text.Json;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using static Mapt.Tests.Translator.TranslatorLab;
@@ -34,6 +35,7 @@ public sealed class TranslatorDaemonLabTests
         long received = sum.GetProperty("packets").GetInt64() - sum.GetProperty("lost_packets").GetInt64();
         Assert.IsTrue(received > 0, "no UDP datagram reached the IPv6 host through the AOT daemon\n" + json);
         lab.CheckAlive();
-        Console.WriteLine($"lab, ping and 1 s of UDP in {sw.Elapsed.TotalSeconds:0.0} s; {received} datagrams received");
+        Console.WriteLine($"lab, ping and 1 s of UDP in {sw.Elapsed.TotalSeconds:0.0} s; {received} datagrams received; threads: "
+            + string.Join(",", System.IO.Directory.GetDirectories($"/proc/{lab.Daemon!.Id}/task").Select(t => System.IO.File.ReadAllText(t + "/comm").Trim())));
     }
 }
