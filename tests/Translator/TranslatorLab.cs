@@ -26,10 +26,11 @@ internal enum CeKind
 
 /// <summary>
 /// The MAP-T lab: a LAN host behind the CE, the CE translating on a TUN device (mapt in this
-/// process, the published mapt binary as the daemon, or tayga for the baseline) with an SNAT into its port set in front, an IPv6-only
-/// ISP with tayga as the BR (DMR 2001:db8:ffff::/96, a static map entry for the CE), an IPv4
-/// router behind it and an IPv4 "internet" host; plus an IPv6-only host on the ISP side that
-/// holds a DMR-embedded address (no BR on that path).
+/// process, the published mapt binary as the daemon, or tayga for the baseline: <see cref="CeKind"/>)
+/// with an SNAT into its port set in front, an IPv6-only ISP with tayga as the BR (DMR
+/// 2001:db8:ffff::/96, a static map entry for the CE), an IPv4 router behind it and an IPv4
+/// "internet" host; plus an IPv6-only host on the ISP side that holds a DMR-embedded address
+/// (no BR on that path).
 /// <code>
 ///  lan 198.51.100.2 ─ ce (mapt0) 2001:db8:1::2 ─ isp [tayga nat64] 203.0.113.1 ─(MTU 1400)─ rtr 198.51.100.65 ─ inet 198.51.100.66
 ///                                                   2001:db8:2::1 ─ v6host 2001:db8:ffff::cb00:7109 (= 203.0.113.9)
