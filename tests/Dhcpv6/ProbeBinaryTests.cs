@@ -118,9 +118,15 @@ public sealed class ProbeBinaryTests
         // A server that answers every Solicit with an Advertise whose S46_RULE has ea-len 49.
         string script = Path.Combine(lab.Kea.Directory, "bad-server.py");
         File.WriteAllText(script, BadServer);
-        lab.Server.Start("python3", new[] { script, KeaLab.ServerInterface });
-        System.Threading.Thread.Sleep(300);
-        ProcResult r = Probe(lab.Client, "linux-x64", "--iface", KeaLab.ClientInterface, "--timeout", "3");
+        // Probing only once it listens: a python3 started late on a loaded machine missed the
+        // Solicits of a short probe, which then said "no answer" (exit 4).
+        using var listening = new System.Threading.ManualResetEventSlim();
+        var serverErrors = new System.Text.StringBuilder();
+        lab.Server.Start("python3", new[] { script, KeaLab.ServerInterface }, null,
+            line => { if (line == "listening") listening.Set(); },
+            line => { lock (serverErrors) serverErrors.AppendLine(line); });
+        Assert.IsTrue(listening.Wait(System.TimeSpan.FromSeconds(20)), "the bad server did not start: " + serverErrors);
+        ProcResult r = Probe(lab.Client, "linux-x64", "--iface", KeaLab.ClientInterface, "--timeout", "5");
         Assert.AreEqual(5, r.ExitCode, r.ToString());
         StringAssert.Contains(r.Stderr, "ea-len 49 is over 48");
     }
@@ -135,6 +141,7 @@ s.bind(('::', 547))
 idx = socket.if_nametoindex(iface)
 s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, socket.inet_pton(socket.AF_INET6, 'ff02::1:2') + struct.pack('@I', idx))
 def opt(code, body): return struct.pack('!HH', code, len(body)) + body
+print('listening', flush=True)
 while True:
     data, addr = s.recvfrom(2048)
     if data[0] != 1: continue
