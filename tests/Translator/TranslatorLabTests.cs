@@ -39,6 +39,8 @@ public sealed class TranslatorLabTests
         WaitListening(s_lab.Internet, "8080");
         WaitListening(s_lab.Internet, "5201");
         WaitListening(s_lab.V6Host, "7001");
+        WaitListening(s_lab.Internet, "7000", udp: true);
+        WaitListening(s_lab.V6Host, "7000", udp: true);
     }
 
     [ClassCleanup]
@@ -55,11 +57,13 @@ public sealed class TranslatorLabTests
         return d;
     }
 
-    private static void WaitListening(Netns ns, string port)
+    private static void WaitListening(Netns ns, string port, bool udp = false)
     {
+        // A bound UDP socket shows as UNCONN, a listening TCP one as LISTEN.
+        string check = udp ? $"ss -lun '( sport = :{port} )' | grep -q UNCONN" : $"ss -ltn '( sport = :{port} )' | grep -q LISTEN";
         for (int i = 0; i < 100; i++)
         {
-            if (ns.Try($"ss -ltn '( sport = :{port} )' | grep -q LISTEN").ExitCode == 0)
+            if (ns.Try(check).ExitCode == 0)
                 return;
             Thread.Sleep(50);
         }
