@@ -78,4 +78,45 @@ public sealed class DaemonCliTests
             Directory.Delete(dir, true);
         }
     }
+
+    // The lock's struct flock differs between architectures (hence C in native-shim/lock.c):
+    // both binaries must see a lock another process holds, and name that process.
+    [TestMethod]
+    [DynamicData(nameof(Architectures))]
+    public void RunAndTeardown_FlashDirLockedByAnotherProcess_RefusedNamingItsPid(string rid)
+    {
+        string dir = TempDir();
+        var holder = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("python3", new[] { "-c",
+            "import fcntl,sys,time\nf=open(sys.argv[1],'a')\nfcntl.lockf(f,fcntl.LOCK_EX|fcntl.LOCK_NB)\nprint('held',flush=True)\ntime.sleep(60)",
+            Path.Combine(dir, "mapt.lock") }) { RedirectStandardOutput = true })!;
+        try
+        {
+            Assert.AreEqual("held", holder.StandardOutput.ReadLine());
+            // An entry whose undo is harmless here: a route through a device that does not exist.
+            var journal = new Mapt.Wan.Journal { Pid = 1, Wan = "wan0", MapDevice = "map0", Translator = "none", MapContent = "test",
+                Entries = new List<Mapt.Wan.JournalEntry> { Mapt.Wan.JournalEntry.Of(Mapt.Wan.UndoKind.Route4, "192.0.2.0/24", "nosuchdev0") } };
+            File.WriteAllText(Path.Combine(dir, "mapt.journal"), journal.Format());
+
+            ProcResult run = PublishedBinary.Of(rid).Run("run", "--wan", "nosuchdev0", "--flash-dir", dir, "--run-dir", dir);
+            Assert.AreEqual(1, run.ExitCode, run.ToString());
+            StringAssert.Contains(run.Stderr, $"mapt run: another mapt (pid {holder.Id}) holds {dir}/mapt.lock");
+            ProcResult teardown = PublishedBinary.Of(rid).Run("teardown", "--flash-dir", dir, "--run-dir", dir);
+            Assert.AreEqual(1, teardown.ExitCode, teardown.ToString());
+            StringAssert.Contains(teardown.Stderr, $"mapt teardown: another mapt (pid {holder.Id})");
+            Assert.IsTrue(File.Exists(Path.Combine(dir, "mapt.journal")), "a refused teardown keeps the journal");
+
+            holder.Kill();
+            holder.WaitForExit();
+            teardown = PublishedBinary.Of(rid).Run("teardown", "--flash-dir", dir, "--run-dir", dir);
+            Assert.AreEqual(0, teardown.ExitCode, teardown.ToString());
+            StringAssert.Contains(teardown.Stdout, "1 change(s) undone, 0 failed");
+            Assert.IsFalse(File.Exists(Path.Combine(dir, "mapt.journal")));
+        }
+        finally
+        {
+            if (!holder.HasExited)
+                holder.Kill();
+            Directory.Delete(dir, true);
+        }
+    }
 }
