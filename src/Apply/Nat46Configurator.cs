@@ -31,9 +31,12 @@ public sealed class Nat46Configurator
 
     /// <summary>
     /// Brings the device to the state the setup steps end in: nothing is written when it is
-    /// already there (re-applying a plan changes nothing); a device holding anything else is
-    /// deleted first, since nat46 cannot remove a pair reliably (`remove` matches the printed
-    /// text, cut at 200 characters). Returns whether anything was written.
+    /// already there (re-applying a plan, a new prefix under the same rule); when only the
+    /// BMR/DMR pair differs (always the last pair: FMRs are inserted at the head), one `config`
+    /// edits it in place, so the device, the routes through it and its counters stay; a device
+    /// holding anything else is deleted first, since nat46 cannot remove a pair reliably
+    /// (`remove` matches the printed text, cut at 200 characters). Returns whether anything was
+    /// written.
     /// </summary>
     public bool Ensure(IReadOnlyList<Nat46Step> setup)
     {
@@ -46,9 +49,28 @@ public sealed class Nat46Configurator
             ApplyLog.Nat46AlreadyConfigured(_logger, last.Device, _control.Path);
             return false;
         }
-        if (Nat46ReadBack.PairsOf(current, last.Device) is not null)
+        List<string>? pairs = Nat46ReadBack.PairsOf(current, last.Device);
+        if (pairs is not null)
+        {
+            if (setup.Count > 1 && OnlyLastPairDiffers(pairs, last.ExpectedPairs!))
+            {
+                ApplyLog.Nat46EditInPlace(_logger, last.Device, _control.Path);
+                Run(new Nat46Step(setup[1].Command, last.Device, last.ExpectedPairs));
+                return true;
+            }
             Run(new Nat46Step(Nat46Commands.Del(last.Device), last.Device, null));
+        }
         Run(setup);
+        return true;
+    }
+
+    private static bool OnlyLastPairDiffers(List<string> actual, IReadOnlyList<Nat46Pair> expected)
+    {
+        if (actual.Count != expected.Count)
+            return false;
+        for (int i = 0; i < expected.Count - 1; i++)
+            if (!Nat46ReadBack.Matches(expected[i], actual[i]))
+                return false;
         return true;
     }
 

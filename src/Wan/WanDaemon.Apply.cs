@@ -62,7 +62,7 @@ public sealed partial class WanDaemon
             foreach (PlanStep s in plan!.Setup)
             {
                 step = Plan.KindName(s.Kind) + " " + Shorten(s.Text);
-                RunStep(s, plan, replace, routes);
+                RunStep(s, plan, routes);
             }
             step = "route towards the DMR";
             OwnedRoute dmrRoute = DmrRoute(content);
@@ -96,7 +96,7 @@ public sealed partial class WanDaemon
         }
     }
 
-    private void RunStep(PlanStep s, Plan plan, bool replace, List<OwnedRoute> routes)
+    private void RunStep(PlanStep s, Plan plan, List<OwnedRoute> routes)
     {
         bool ours = _config.Translator == TranslatorKind.Nat46;
         switch (s.Kind)
@@ -104,10 +104,12 @@ public sealed partial class WanDaemon
             case PlanStepKind.Nat46:
                 if (!ours)
                     return;
-                // nat46 has no "replace": a change re-creates the device (a short gap, see docs/notes/daemon.md).
-                if (replace && s.Nat46 == plan.Nat46Setup[0])
-                    Nat46().Run(Nat46Commands.Teardown(_config.MapDevice));
-                Nat46().Run(s.Nat46!);
+                // The whole nat46 setup at its first step: a change writes nothing when the
+                // device already holds the new pairs (a new prefix under the same rule), edits
+                // the BMR/DMR pair in place when only that differs, and re-creates the device
+                // only when the FMRs changed (Nat46Configurator.Ensure).
+                if (s.Nat46 == plan.Nat46Setup[0])
+                    Nat46().Ensure(plan.Nat46Setup);
                 break;
             case PlanStepKind.Link when _config.Translator == TranslatorKind.Tun:
                 return; // the translator set its device's MTU and brought it up

@@ -35,6 +35,39 @@ public sealed class DatapathApplierTests
     }
 
     [TestMethod]
+    public void Ensure_OnlyTheBmrAndDmrChanged_OneConfigEditsTheLastPairInPlace()
+    {
+        var fake = new FakeNat46();
+        var nat46 = new Nat46Configurator(fake, NullLogger.Instance);
+        nat46.Ensure(Samples.PlanOf(Samples.Shared(Samples.Fmr1, Samples.Fmr2)).Nat46Setup);
+        int before = fake.Writes.Count;
+        // The ISP moved the BR (another DMR) and renumbered the BMR; the FMRs stay.
+        PlanInput moved = Samples.Shared(Samples.Fmr1, Samples.Fmr2) with
+        {
+            Bmr = new Nat46Rule("192.0.2.0", 24, "2001:db8:40::", 42, 14, 6, 6),
+            DmrPrefix = "2001:db8:fffe::",
+        };
+        Plan other = Samples.PlanOf(moved);
+        Assert.IsTrue(nat46.Ensure(other.Nat46Setup));
+        Assert.AreEqual(1, fake.Writes.Count - before, string.Join("\n", fake.Writes));
+        StringAssert.StartsWith(fake.Writes[^1], "config map-mapt ");
+        Assert.IsNull(Nat46ReadBack.Compare(fake.Read(), "map-mapt", other.Nat46Setup[^1].ExpectedPairs), fake.Read());
+    }
+
+    [TestMethod]
+    public void Ensure_SamePairsForANewPrefix_NothingWritten()
+    {
+        var fake = new FakeNat46();
+        var nat46 = new Nat46Configurator(fake, NullLogger.Instance);
+        nat46.Ensure(Samples.PlanOf(Samples.Shared(Samples.Fmr1)).Nat46Setup);
+        int before = fake.Writes.Count;
+        // Another End-user prefix under the same rule: another IPv4/PSID, the same nat46 pairs.
+        PlanInput renumbered = Samples.Shared(Samples.Fmr1) with { Ipv4Address = "192.0.2.19", MapIpv6Address = "2001:db8:13:3400:0:c000:213:34" };
+        Assert.IsFalse(nat46.Ensure(Samples.PlanOf(renumbered).Nat46Setup));
+        Assert.AreEqual(before, fake.Writes.Count);
+    }
+
+    [TestMethod]
     public void SetupTeardown_InGatewayNamespace_LeavesNetlinkStepsInPlanOrder()
     {
         using var lab = new DatapathLab("legacy", "prova");
