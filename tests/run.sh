@@ -25,5 +25,7 @@ if [ -z "$counts" ]; then passed=0; failed=1; echo "tests/run.sh: no test result
 if [ "$failed" != 0 ] && [ -f "$results/mapt.trx" ]; then
   python3 tests/trx-failures.py "$results/mapt.trx" || true
 fi
+# MAPT_TEST_RESULTS=DIR keeps the .trx and the console output (CI artefacts, loops of runs).
+if [ -n "${MAPT_TEST_RESULTS:-}" ]; then mkdir -p "$MAPT_TEST_RESULTS" && cp "$results"/* "$MAPT_TEST_RESULTS"/ 2>/dev/null || true; fi
 echo "${passed} passed, ${failed} failed"
 [ "$rc" = 0 ] && [ "$failed" = 0 ]
