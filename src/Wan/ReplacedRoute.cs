@@ -16,11 +16,17 @@ public static class ReplacedRoute
     public static uint EffectiveMetric(in RouteInfo route) =>
         route.Priority != 0 ? route.Priority : route.Family == AddressFamily.Inet6 ? 1024u : 0u;
 
-    /// <summary>The main-table route <paramref name="ours"/> would replace, if any.</summary>
+    /// <summary>
+    /// The main-table route <paramref name="ours"/> would replace, if any. Routes the kernel
+    /// learned (from a Router Advertisement, a redirect) are not counted: their source
+    /// announces them again, and putting one back as a static route would keep it forever.
+    /// </summary>
     public static bool TryFind(in RouteInfo ours, List<RouteInfo> mainTable, out RouteInfo found)
     {
         foreach (RouteInfo r in mainTable)
         {
+            if (r.Protocol is RouteProtocol.Ra or RouteProtocol.Redirect)
+                continue;
             if (r.Family != ours.Family || r.DestinationLength != ours.DestinationLength
                 || EffectiveMetric(r) != EffectiveMetric(ours))
                 continue;

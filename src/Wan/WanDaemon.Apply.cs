@@ -66,9 +66,13 @@ public sealed partial class WanDaemon
             }
             step = "route towards the DMR";
             OwnedRoute dmrRoute = DmrRoute(content);
+            // A route that was already there stays its owner's: not replaced, not restored by
+            // the route monitor (a restored copy would outlive mapt's teardown).
             if (!_alreadyThere.Contains(content.Dmr.Prefix.ToString()))
+            {
                 _rtnl!.ReplaceRoute(dmrRoute.Route);
-            routes.Add(dmrRoute);
+                routes.Add(dmrRoute);
+            }
 
             if (old is not null)
             {
@@ -143,8 +147,9 @@ public sealed partial class WanDaemon
                     Mtu = (uint)s.Mtu,
                     Table = RouteTable.Main,
                 };
-                if (!_alreadyThere.Contains(s.Destination!))
-                    _rtnl.ReplaceRoute(route);
+                if (_alreadyThere.Contains(s.Destination!))
+                    break;
+                _rtnl.ReplaceRoute(route);
                 routes.Add(new OwnedRoute(route, s.Destination + " dev " + s.Device));
                 break;
         }

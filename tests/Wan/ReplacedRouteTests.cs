@@ -41,6 +41,15 @@ public sealed class ReplacedRouteTests
     }
 
     [TestMethod]
+    public void TryFind_RouteLearnedFromAnRa_NotCounted()
+    {
+        RouteInfo learned = V6(Dmr, 64, 2, Fe80, 1024);
+        var table = new List<RouteInfo> { new() { Family = learned.Family, Destination = learned.Destination, DestinationLength = 64, OutputInterface = 2,
+            Gateway = Fe80, Priority = 1024, Type = RouteType.Unicast, Protocol = RouteProtocol.Ra, Table = RouteTable.Main } };
+        Assert.IsFalse(ReplacedRoute.TryFind(V6(Dmr, 64, 2, Fe80, 0), table, out _), "the RA announces it again; a static copy would never expire");
+    }
+
+    [TestMethod]
     public void TryFind_UnreachableDefault_FoundAndNeverTheSame()
     {
         var table = new List<RouteInfo> { V4Default(0, type: RouteType.Unreachable) };
