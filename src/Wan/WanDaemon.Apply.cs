@@ -135,24 +135,29 @@ public sealed partial class WanDaemon
                 File.WriteAllText(SysctlPath(s.Key!), s.Value + "\n");
                 break;
             case PlanStepKind.Route:
-                if (!RouteText.TryParseDestination(s.Destination!, out InetAddress destination, out byte length))
-                    throw new ApplyException("bad route destination " + s.Destination);
-                int index = _rtnl!.GetLink(s.Device!).Index;
-                var route = new RouteInfo
-                {
-                    Family = destination.Family,
-                    Destination = length == 0 ? default : destination,
-                    DestinationLength = length,
-                    OutputInterface = index,
-                    Mtu = (uint)s.Mtu,
-                    Table = RouteTable.Main,
-                };
                 if (_alreadyThere.Contains(s.Destination!))
                     break;
+                RouteInfo route = RouteOf(s, _rtnl!.GetLink(s.Device!).Index);
                 _rtnl.ReplaceRoute(route);
                 routes.Add(new OwnedRoute(route, s.Destination + " dev " + s.Device));
                 break;
         }
+    }
+
+    /// <summary>The main-table route a plan's route step installs through the device with <paramref name="index"/>.</summary>
+    private static RouteInfo RouteOf(PlanStep s, int index)
+    {
+        if (!RouteText.TryParseDestination(s.Destination!, out InetAddress destination, out byte length))
+            throw new ApplyException("bad route destination " + s.Destination);
+        return new RouteInfo
+        {
+            Family = destination.Family,
+            Destination = length == 0 ? default : destination,
+            DestinationLength = length,
+            OutputInterface = index,
+            Mtu = (uint)s.Mtu,
+            Table = RouteTable.Main,
+        };
     }
 
     /// <summary>The DMR (the BR's prefix) via the WAN's IPv6 gateway: MAP-T keeps its path when the default route flaps.</summary>
@@ -194,17 +199,8 @@ public sealed partial class WanDaemon
                     entries.Add(JournalEntry.Of(UndoKind.Sysctl, s.Key!, before));
                     break;
                 case PlanStepKind.Route:
-                    if (!RouteText.TryParseDestination(s.Destination!, out InetAddress destination, out byte length))
-                        throw new ApplyException("bad route destination " + s.Destination);
-                    var ours = new RouteInfo
-                    {
-                        Family = destination.Family,
-                        Destination = length == 0 ? default : destination,
-                        DestinationLength = length,
-                        OutputInterface = IndexOrZero(s.Device!),
-                        Table = RouteTable.Main,
-                    };
-                    AddRouteEntries(entries, JournalEntry.Of(s.Destination!.Contains(':') ? UndoKind.Route6 : UndoKind.Route4, s.Destination!, s.Device!), ours, old);
+                    AddRouteEntries(entries, JournalEntry.Of(s.Destination!.Contains(':') ? UndoKind.Route6 : UndoKind.Route4, s.Destination!, s.Device!),
+                        RouteOf(s, IndexOrZero(s.Device!)), old);
                     break;
             }
         }
