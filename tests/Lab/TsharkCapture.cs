@@ -16,16 +16,27 @@ internal sealed class TsharkCapture : IDisposable
     private readonly Process _process;
     private readonly string _dir;
     private readonly ManualResetEventSlim _capturing = new();
+    private readonly ManualResetEventSlim _marked = new();
 
     public string PcapPath => Path.Combine(_dir, "dhcpv6.pcap");
 
     private TsharkCapture(Netns ns, string iface)
     {
         _dir = Directory.CreateTempSubdirectory("mapt-tshark-").FullName;
-        _process = ns.Start("tshark", new[] { "-i", iface, "-n", "-f", "udp port 546 or udp port 547", "-w", PcapPath }, null,
-            null, line => { if (line.Contains("Capturing on", StringComparison.Ordinal)) _capturing.Set(); });
+        // -P -l: a summary line per packet on stdout as it is written, which is how Start
+        // knows the capture really runs (port 9, discard, carries the marker).
+        _process = ns.Start("tshark", new[] { "-i", iface, "-n", "-l", "-P", "-f", "udp port 546 or udp port 547 or udp port 9", "-w", PcapPath }, null,
+            line => { if (line.Contains(" UDP ", StringComparison.Ordinal) && line.Contains("Len=" + Marker.Length, StringComparison.Ordinal)) _marked.Set(); },
+            line => { if (line.Contains("Capturing on", StringComparison.Ordinal)) _capturing.Set(); });
     }
 
+    private const string Marker = "mapt-capture\n";
+
+    /// <summary>
+    /// Starts tshark and returns once a marker datagram sent out of <paramref name="iface"/>
+    /// was captured: "Capturing on" alone came before the capture filter was live, and a
+    /// client's first Solicit was missing from the file now and then.
+    /// </summary>
     public static TsharkCapture Start(Netns ns, string iface)
     {
         var capture = new TsharkCapture(ns, iface);
@@ -33,6 +44,16 @@ internal sealed class TsharkCapture : IDisposable
         {
             capture.Dispose();
             throw new InvalidOperationException("tshark did not start capturing within 20 s");
+        }
+        var clock = Stopwatch.StartNew();
+        while (!capture._marked.Wait(TimeSpan.FromMilliseconds(200)))
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(20))
+            {
+                capture.Dispose();
+                throw new InvalidOperationException("tshark captured no marker datagram on " + iface + " within 20 s");
+            }
+            ns.Try($"printf '{Marker}' | nc -6 -u -w0 'ff02::1%{iface}' 9");
         }
         return capture;
     }
