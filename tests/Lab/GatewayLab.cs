@@ -136,21 +136,10 @@ internal sealed class GatewayLab : IDisposable
     public string? State()
     {
         ProcResult r = Status();
-        if (r.ExitCode != 0)
-            return null;
-        foreach (string line in r.Stdout.Split('\n'))
-            if (line.StartsWith("Device.MAP.X_MAPT_State ", StringComparison.Ordinal))
-                return line.Substring("Device.MAP.X_MAPT_State ".Length);
-        return null;
+        return r.ExitCode != 0 ? null : StatusText.Value(r.Stdout, "Device.MAP.X_MAPT_State");
     }
 
-    public string StatusValue(string path)
-    {
-        foreach (string line in Status().Stdout.Split('\n'))
-            if (line.StartsWith(path + " ", StringComparison.Ordinal))
-                return line.Substring(path.Length + 1);
-        return "";
-    }
+    public string StatusValue(string path) => StatusText.Value(Status().Stdout, path) ?? "";
 
     /// <summary>
     /// Polls mapt status until <paramref name="state"/>; gives up early when the started process

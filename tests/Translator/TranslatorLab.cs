@@ -222,12 +222,7 @@ internal sealed class TranslatorLab : IDisposable
     public string? DaemonState()
     {
         ProcResult r = DaemonStatus();
-        if (r.ExitCode != 0)
-            return null;
-        foreach (string line in r.Stdout.Split('\n'))
-            if (line.StartsWith("Device.MAP.X_MAPT_State ", StringComparison.Ordinal))
-                return line.Substring("Device.MAP.X_MAPT_State ".Length);
-        return null;
+        return r.ExitCode != 0 ? null : StatusText.Value(r.Stdout, "Device.MAP.X_MAPT_State");
     }
 
     private int StartTayga(Netns ns, string tun, string ipv4, string ipv6, string name)
