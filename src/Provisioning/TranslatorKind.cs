@@ -1,4 +1,4 @@
-namespace Mapt.Wan;
+namespace Mapt.Provisioning;
 
 /// <summary>Who translates between IPv4 and IPv6 on the MAP device.</summary>
 public enum TranslatorKind
