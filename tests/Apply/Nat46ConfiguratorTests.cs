@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using Mapt.Apply;
 using Mapt.Provisioning;
 using Mapt.Tests.Provisioning;
@@ -8,7 +7,7 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 namespace Mapt.Tests.Apply;
 
 [TestClass]
-public sealed class DatapathApplierTests
+public sealed class Nat46ConfiguratorTests
 {
     [TestMethod]
     public void Ensure_SamePlanTwice_SecondWritesNothing()
@@ -45,7 +44,7 @@ public sealed class DatapathApplierTests
         PlanInput moved = Samples.Shared(Samples.Fmr1, Samples.Fmr2) with
         {
             Bmr = new Nat46Rule("192.0.2.0", 24, "2001:db8:40::", 42, 14, 6, 6),
-            DmrPrefix = "2001:db8:fffe::",
+            Dmr = Samples.Prefix6("2001:db8:fffe::/64"),
         };
         Plan other = Samples.PlanOf(moved);
         Assert.IsTrue(nat46.Ensure(other.Nat46Setup));
@@ -62,31 +61,8 @@ public sealed class DatapathApplierTests
         nat46.Ensure(Samples.PlanOf(Samples.Shared(Samples.Fmr1)).Nat46Setup);
         int before = fake.Writes.Count;
         // Another End-user prefix under the same rule: another IPv4/PSID, the same nat46 pairs.
-        PlanInput renumbered = Samples.Shared(Samples.Fmr1) with { Ipv4Address = "192.0.2.19", MapIpv6Address = "2001:db8:13:3400:0:c000:213:34" };
+        PlanInput renumbered = Samples.Shared(Samples.Fmr1) with { Ipv4Address = Samples.Address4("192.0.2.19"), MapIpv6Address = Samples.Address6("2001:db8:13:3400:0:c000:213:34") };
         Assert.IsFalse(nat46.Ensure(Samples.PlanOf(renumbered).Nat46Setup));
         Assert.AreEqual(before, fake.Writes.Count);
-    }
-
-    [TestMethod]
-    public void SetupTeardown_InGatewayNamespace_LeavesNetlinkStepsInPlanOrder()
-    {
-        using var lab = new DatapathLab("legacy", "prova");
-        string before = lab.Save(IpFamily.Ipv4);
-        Plan plan = Samples.PlanOf(Samples.Shared(), new PlanSettings(MapDevice: DatapathLab.MapDevice));
-        var fake = new FakeNat46();
-        List<PlanStep> pending = null!, pendingDown = null!;
-        lab.InGateway(iptables =>
-        {
-            var applier = new DatapathApplier(new Nat46Configurator(fake, NullLogger.Instance), iptables, NullLogger.Instance);
-            pending = applier.Setup(plan);
-            StringAssert.Contains(lab.Save(IpFamily.Ipv4), "-A POSTROUTING -o map-mapt -j MAPT_POSTROUTING");
-            pendingDown = applier.Teardown(plan);
-            applier.Teardown(plan);
-        });
-        var kinds = pending.ConvertAll(s => s.Kind);
-        CollectionAssert.AreEqual(new[] { PlanStepKind.Link, PlanStepKind.Sysctl, PlanStepKind.Sysctl, PlanStepKind.Route, PlanStepKind.Route }, kinds);
-        Assert.AreEqual(5, pendingDown.Count);
-        Assert.AreEqual(before, lab.Save(IpFamily.Ipv4));
-        Assert.AreEqual("", fake.Read());
     }
 }
