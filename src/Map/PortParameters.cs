@@ -11,11 +11,17 @@ namespace Mapt.Map;
 public readonly struct PortParameters : IEquatable<PortParameters>
 {
     /// <summary>RFC 7597 section 5.1: excludes the system ports 0-1023.</summary>
+    /// <summary>
+    /// The largest PSID offset a: the S46_PORTPARAMS field's range (RFC 7598 section 4.5). The one
+    /// home of this limit: the wire reader, the rule checks and the command line all use it.
+    /// </summary>
+    public const int MaxPsidOffset = 15;
+
     public const int DefaultPsidOffset = 6;
 
     public static PortParameters Default => new(DefaultPsidOffset, 0, 0);
 
-    /// <summary>a: the number of high bits of a port excluded from the PSID (0..16).</summary>
+    /// <summary>a: the number of high bits of a port excluded from the PSID (0..<see cref="MaxPsidOffset"/>).</summary>
     public int PsidOffset { get; }
     /// <summary>k: the PSID length; 0 means no explicit PSID.</summary>
     public int PsidLength { get; }
@@ -71,7 +77,7 @@ public readonly struct PortParameters : IEquatable<PortParameters>
     private static bool Check(int psidOffset, int psidLength, out MapError error)
     {
         error = MapError.None;
-        if ((uint)psidOffset > 16)
+        if ((uint)psidOffset > MaxPsidOffset)
             error = MapError.PsidOffsetOutOfRange;
         else if ((uint)psidLength > 16)
             error = MapError.PsidLengthOutOfRange;
