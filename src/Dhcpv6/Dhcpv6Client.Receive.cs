@@ -71,6 +71,8 @@ public sealed partial class Dhcpv6Client
             return Name(m.Type) + " without this client's DUID";
         if (m.ServerId is null)
             return Name(m.Type) + " without a server identifier";
+        if (_settings.PinnedServerId is byte[] pinned && !m.ServerId.AsSpan().SequenceEqual(pinned))
+            return Name(m.Type) + " from server " + Convert.ToHexString(m.ServerId) + ", not the configured server-duid " + Convert.ToHexString(pinned);
         byte[]? server = State switch
         {
             ClientState.Requesting => _serverId,
@@ -197,6 +199,9 @@ public sealed partial class Dhcpv6Client
         }
         uint t1 = ia.T1 != 0 ? ia.T1 : shortestPreferred == Lease.Infinity ? Lease.Infinity : shortestPreferred / 2;
         uint t2 = ia.T2 != 0 ? ia.T2 : shortestPreferred == Lease.Infinity ? Lease.Infinity : (uint)(shortestPreferred * 4L / 5);
+        // The floors bound what a server (or someone posing as one) can make the CE do per minute.
+        t1 = Math.Max(t1, _settings.MinT1Seconds);
+        t2 = Math.Max(Math.Max(t2, _settings.MinT2Seconds), t1);
         var dns = new Ipv6Address[m.DnsServers.Length];
         for (int i = 0; i < dns.Length; i++)
             dns[i] = new Ipv6Address(m.DnsServers[i]);

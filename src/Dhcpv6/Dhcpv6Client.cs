@@ -69,6 +69,32 @@ public sealed partial class Dhcpv6Client
         return Step(nowMs);
     }
 
+    /// <summary>
+    /// Starts from a lease kept on flash instead of soliciting: no Solicit delay, and the lease
+    /// confirmed straight away (RFC 8415 section 18.2.4, 18.2.5). With <paramref name="rebind"/>
+    /// (after a reboot: the link may be another one, section 18.2.12) any server may answer;
+    /// without it (the process restarted, the server known) the lease's server is asked with
+    /// Renew, or Rebind once T2 has passed. An expired lease is dropped and Solicit starts.
+    /// </summary>
+    public long Resume(Lease lease, long nowMs, bool rebind)
+    {
+        Dhcpv6Log.Started(_logger, _settings.InterfaceName, Convert.ToHexString(_settings.Duid));
+        if (nowMs >= lease.ExpiresAtMs)
+        {
+            BeginSolicit(nowMs);
+            return Step(nowMs);
+        }
+        Lease = lease;
+        bool renew = !rebind && nowMs < lease.T2AtMs;
+        Dhcpv6Log.Resumed(_logger, lease.EndUserPrefix.ToString(), lease.ServerAddress.ToString(), renew ? "Renew" : "Rebind",
+            ((nowMs - lease.AcquiredAtMs) / 1000).ToString());
+        if (renew)
+            Begin(ClientState.Renewing, Dhcpv6MessageType.Renew, RetransmissionTable.Renew, nowMs, Until(lease.T2AtMs, nowMs));
+        else
+            BeginRebind(nowMs);
+        return Step(nowMs);
+    }
+
     /// <summary>Sends Renew now, as if T1 had come (tests and forced renews).</summary>
     public long RenewNow(long nowMs)
     {

@@ -75,4 +75,7 @@ internal static partial class Dhcpv6Log
 
     [LoggerMessage(EventId = 330, Level = LogLevel.Information, Message = "dhcpv6: waiting for the link-local address on {Iface} to finish duplicate address detection")]
     public static partial void WaitingForLinkLocal(ILogger logger, string iface);
+
+    [LoggerMessage(EventId = 350, Level = LogLevel.Information, Message = "dhcpv6: resuming the stored lease on {Prefix} from {Server} with {Message} (obtained {AgeS} s ago); no Solicit")]
+    public static partial void Resumed(ILogger logger, string prefix, string server, string message, string ageS);
 }
