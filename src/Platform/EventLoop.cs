@@ -9,8 +9,10 @@ namespace Mapt.Platform;
 /// <summary>
 /// The daemon's one event loop, as small C daemons have it (uloop): poll over a fixed set of
 /// fds, timers, and signals turned into fd events by the native shim's self-pipe. Nothing runs
-/// on another thread; a handler must drain its fd until EAGAIN, since the loop only says
-/// "readable". A handler that throws is logged and the loop goes on.
+/// on another thread. Fairness is by budget: a handler reads at most its budget of messages
+/// per call and returns (poll is level-triggered, so the rest makes the fd ready again on the
+/// next turn), and due timers run between handlers, so a flood on one socket cannot hold back
+/// a T1 timer, a lease expiry or SIGTERM. A handler that throws is logged and the loop goes on.
 /// </summary>
 public sealed partial class EventLoop : IDisposable
 {
@@ -150,6 +152,10 @@ public sealed partial class EventLoop : IDisposable
             {
                 LogHandlerFailed(_logger, reader.Name, fd, e.Message, e);
             }
+            // Between handlers: a timer that came due while one handler worked through its budget runs now.
+            RunExpiredTimers();
+            if (_stopped)
+                return;
         }
     }
 

@@ -34,14 +34,18 @@ public sealed partial class TunTranslator : IDisposable
     }
 
     /// <summary>
-    /// Creates the TUN device <paramref name="deviceName"/>, sets its MTU and brings it up.
-    /// Addresses, routes and the SNAT are the caller's (as with nat46).
+    /// Creates the TUN device <paramref name="deviceName"/>, or attaches to it when a crashed
+    /// run left it behind (persistent), sets its MTU and brings it up. Addresses, routes and
+    /// the SNAT are the caller's (as with nat46). With <paramref name="persistent"/> the device
+    /// outlives the process until <see cref="Close"/> removes it.
     /// </summary>
-    public static TunTranslator Open(string deviceName, TranslatorConfig config, ILogger logger)
+    public static TunTranslator Open(string deviceName, TranslatorConfig config, ILogger logger, bool persistent = false)
     {
         TunDevice tun = TunDevice.Open(deviceName);
         try
         {
+            if (persistent)
+                tun.SetPersistent(true);
             tun.SetMtuAndUp(config.Mtu);
         }
         catch
@@ -152,6 +156,21 @@ public sealed partial class TunTranslator : IDisposable
             Counters.ErrorsReceived++;
     }
 
+    /// <summary>An orderly stop: the device is removed with its routes (the persistent flag cleared, then the fd closed).</summary>
+    public void Close()
+    {
+        try
+        {
+            _tun.SetPersistent(false);
+        }
+        catch (PlatformException)
+        {
+            // Closing the fd still removes a device that was never made persistent.
+        }
+        _tun.Dispose();
+    }
+
+    /// <summary>The fd only: a persistent device stays (for a process that leaves without teardown).</summary>
     public void Dispose() => _tun.Dispose();
 
     [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Translator on TUN device {Device} up (MTU {Mtu}): {Mapping}")]
