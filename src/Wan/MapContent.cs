@@ -29,7 +29,11 @@ public sealed class MapContent
             key.Append(' ').Append(r.ToString());
         key.Append(" dmr ").Append(dmr.ToString());
         Key = key.ToString();
+        _error = Compute(out _result);
     }
+
+    private readonly MapResult? _result;
+    private readonly string _error;
 
     public Ipv6Prefix EndUserPrefix { get; }
     public IReadOnlyList<MapRule> Rules { get; }
@@ -45,23 +49,24 @@ public sealed class MapContent
         return new MapContent(lease.EndUserPrefix, lease.Mapt.Rules.Rules, lease.Mapt.Dmr, "DHCPv6");
     }
 
-    /// <summary>BMR by longest match (RFC 7597 section 5.1), then the CE's address, PSID and port set.</summary>
+    /// <summary>The CE's address, PSID and port set for this content, computed once when it arrived.</summary>
     public bool TryCompute([MaybeNullWhen(false)] out MapResult result, out string error)
+    {
+        result = _result;
+        error = _error;
+        return result is not null;
+    }
+
+    /// <summary>BMR by longest match (RFC 7597 section 5.1), then the CE's address, PSID and port set.</summary>
+    private string Compute(out MapResult? result)
     {
         result = null;
         var set = new MapRuleSet(Rules, Dmr);
         if (!set.TrySelectBasicMappingRule(EndUserPrefix, out MapRule? bmr, out MapError e))
-        {
-            error = "no Basic Mapping Rule for " + EndUserPrefix + ": " + MapErrors.Describe(e);
-            return false;
-        }
+            return "no Basic Mapping Rule for " + EndUserPrefix + ": " + MapErrors.Describe(e);
         if (!MapResult.TryCompute(bmr!, EndUserPrefix, out result, out e))
-        {
-            error = "BMR " + bmr + " with " + EndUserPrefix + ": " + MapErrors.Describe(e);
-            return false;
-        }
-        error = "";
-        return true;
+            return "BMR " + bmr + " with " + EndUserPrefix + ": " + MapErrors.Describe(e);
+        return "";
     }
 
     /// <summary>What Provisioning builds its plan from.</summary>

@@ -1,5 +1,7 @@
 using System.Collections.Generic;
 
+using Mapt.Provisioning;
+
 namespace Mapt.Wan;
 
 /// <summary>
@@ -23,6 +25,8 @@ public sealed class WanConfig
     /// <summary>Ask for S46_CONT_MAPE (94) / S46_CONT_LW (96) too. Off: request only what mapt configures (95).</summary>
     public bool RequestMapE { get; set; }
     public bool RequestLw4o6 { get; set; }
+    /// <summary>Only this server's Advertise and Reply are accepted (config key server-duid); null: any server.</summary>
+    public byte[]? ServerDuid { get; set; }
     /// <summary>Static MAP-T (TR-181 Origin = Static): no DHCPv6 for MAP; rules as <c>--rule</c> texts.</summary>
     public List<ConfigValue> StaticRules { get; } = new();
     public ConfigValue? StaticPrefix { get; set; }

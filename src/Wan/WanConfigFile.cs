@@ -1,6 +1,8 @@
 using System;
 using System.Globalization;
 
+using Mapt.Provisioning;
+
 namespace Mapt.Wan;
 
 
@@ -71,6 +73,7 @@ public static class WanConfigFile
             case "request-map-e": config.RequestMapE = Bool(key, value, file, line); break;
             case "request-lw4o6": config.RequestLw4o6 = Bool(key, value, file, line); break;
             case "static-rule": config.StaticRules.Add(new ConfigValue(value, line)); break;
+            case "server-duid": config.ServerDuid = Duid(key, value, file, line); break;
             case "static-prefix": config.StaticPrefix = new ConfigValue(value, line); break;
             case "static-dmr": config.StaticDmr = new ConfigValue(value, line); break;
             case "log-level":
@@ -119,6 +122,24 @@ public static class WanConfigFile
         if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < min || n > max)
             throw new ConfigError(file, line, $"{key}: '{value}' is not a number in {min}..{max}");
         return n;
+    }
+
+    /// <summary>A DUID as hex digits, bytes optionally separated by ':' (as Kea and `mapt probe` print it).</summary>
+    private static byte[] Duid(string key, string value, string file, int line)
+    {
+        string hex = value.Replace(":", "", System.StringComparison.Ordinal);
+        byte[]? duid = null;
+        if (hex.Length is >= 4 and <= 2 * Mapt.Dhcpv6.Wire.Dhcpv6Limits.MaxDuidLength && hex.Length % 2 == 0)
+        {
+            try
+            {
+                duid = System.Convert.FromHexString(hex);
+            }
+            catch (System.FormatException)
+            {
+            }
+        }
+        return duid ?? throw new ConfigError(file, line, $"{key}: '{value}' is not a DUID (2 to {Mapt.Dhcpv6.Wire.Dhcpv6Limits.MaxDuidLength} bytes in hex, e.g. 00:01:00:01:...)");
     }
 
     private static bool Bool(string key, string value, string file, int line) => value switch

@@ -93,8 +93,8 @@ public sealed class DaemonCliTests
         {
             Assert.AreEqual("held", holder.StandardOutput.ReadLine());
             // An entry whose undo is harmless here: a route through a device that does not exist.
-            var journal = new Mapt.Wan.Journal { Pid = 1, Wan = "wan0", MapDevice = "map0", Translator = "none", MapContent = "test",
-                Entries = new List<Mapt.Wan.JournalEntry> { Mapt.Wan.JournalEntry.Of(Mapt.Wan.UndoKind.Route4, "192.0.2.0/24", "nosuchdev0") } };
+            var journal = new Mapt.Provisioning.Journal { Pid = 1, Wan = "wan0", MapDevice = "map0", Translator = "none", MapContent = "test",
+                Entries = new List<Mapt.Provisioning.UndoStep> { Mapt.Provisioning.UndoStep.Parse("route-delete 192.0.2.0/24 dev nosuchdev0", out _)! } };
             File.WriteAllText(Path.Combine(dir, "mapt.journal"), journal.Format());
 
             ProcResult run = PublishedBinary.Of(rid).Run("run", "--wan", "nosuchdev0", "--flash-dir", dir, "--run-dir", dir);

@@ -254,7 +254,7 @@ internal sealed class GatewayLab : IDisposable
         return Mapt.ExitCode;
     }
 
-    public bool JournalExists => File.Exists(Path.Combine(Flash, "mapt.journal"));
+    public bool JournalExists => File.Exists(Path.Combine(Run, "mapt.journal"));
 
     public void Dispose()
     {

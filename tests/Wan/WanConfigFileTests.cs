@@ -1,3 +1,4 @@
+using Mapt.Provisioning;
 using Mapt.Wan;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
