@@ -21,7 +21,6 @@ public sealed partial class WanDaemon
     private Plan? _appliedPlan;
     private bool _misconfigured;
     private string _lastError = "";
-    private long _lastChangeUnix;
 
     /// <summary>Apply (or replace with) the offered content; journal first, every step after it.</summary>
     private WanEvent ApplyOffered(bool replace)
@@ -88,7 +87,6 @@ public sealed partial class WanDaemon
             _appliedResult = result;
             _appliedPlan = plan;
             _lastError = "";
-            _lastChangeUnix = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             WanLog.Applied(_log, ElapsedMs(start), plan.Summary());
             return WanEvent.Of(WanEventKind.ApplyDone);
         }
@@ -299,7 +297,6 @@ public sealed partial class WanDaemon
         _applied = null;
         _appliedPlan = null;
         _appliedResult = null;
-        _lastChangeUnix = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         WanLog.TornDown(_log, ElapsedMs(start), undone, failed, address);
     }
 
@@ -408,7 +405,7 @@ public sealed partial class WanDaemon
             WanConfigFile.Check(fresh);
             _config = fresh;
             _iptables = new IptablesApplier(IptablesTools.ByName(fresh.Iptables) ?? IptablesTools.Default, _logs.CreateLogger("Mapt.Apply"));
-            WanLog.Reloaded(_log, fresh.File, "MTU, MSS, iptables and log settings take effect at the next apply; interface names and directories need a restart");
+            WanLog.Reloaded(_log, fresh.File, "MTU, MSS, iptables and log settings take effect at the next apply, the tr181- keys in the status at once; interface names and directories need a restart");
         }
         catch (Exception e) when (e is ConfigError or IOException or UnauthorizedAccessException)
         {

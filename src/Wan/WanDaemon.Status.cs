@@ -8,39 +8,47 @@ namespace Mapt.Wan;
 public sealed partial class WanDaemon
 {
     private DateTimeOffset _since;
+    private bool _interfaceUp;
+    private long _interfaceChangedMs = -1;
 
+    /// <summary>
+    /// The TR-181 view's input. Also where Interface.Status changes are noticed: every apply and
+    /// teardown is followed by a state entry, hence by a snapshot, so the time taken here is the
+    /// change's (on the monotonic clock: a CPE's wall clock jumps when NTP first sets it).
+    /// </summary>
     private StatusSnapshot Snapshot()
     {
+        bool configured = _applied is not null && _machine.Applied.Length != 0;
+        if (_interfaceChangedMs < 0 || configured != _interfaceUp)
+        {
+            _interfaceUp = configured;
+            _interfaceChangedMs = _loop.NowMs;
+        }
         var s = new StatusSnapshot
         {
+            VendorPrefix = _config.VendorPrefix,
             Pid = Environment.ProcessId,
             State = StateName(_machine.State),
-            StateSince = _since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            StateSinceUnix = _since.ToUnixTimeSeconds(),
+            StateSince = Iso(_since),
             Reason = _machine.Reason,
             LastError = _lastError,
             Wan = _config.Wan,
+            WanInterfacePath = _config.Tr181WanInterface?.Text ?? "",
+            Ipv6PrefixPath = _config.Tr181Ipv6Prefix?.Text ?? "",
             MapDevice = _config.MapDevice,
             Translator = WanConfig.TranslatorName(_config.Translator),
-            Configured = _applied is not null && _machine.Applied.Length != 0,
+            Configured = configured,
             Misconfigured = _misconfigured,
-            InterfaceLastChangeUnix = _lastChangeUnix,
+            InterfaceChangedMs = _interfaceChangedMs,
         };
         if (_translator is not null)
             for (int r = 1; r < Translator.TranslatorCounters.DropReasonCount; r++)
             {
                 var reason = (Translator.DropReason)r;
-                s.TranslatorDrops.Add(new(Translator.TranslatorCounters.Name(reason), _translator.Counters.Dropped(reason)));
+                s.AddCounter(Tr181View.InterfaceStats, Tr181View.TranslatorDrops + Translator.TranslatorCounters.Name(reason), (ulong)_translator.Counters.Dropped(reason));
             }
         MapContent? shown = _applied ?? _offered;
-        shown?.FillStatus(s);
-        if (_applied is not null && _appliedResult is not null)
-        {
-            s.Ipv4Address = _appliedResult.Ipv4Address.ToString();
-            s.MapIpv6Address = _appliedResult.MapIpv6Address.ToString();
-            s.Psid = "0x" + _appliedResult.Psid.ToString("x", CultureInfo.InvariantCulture) + " (k=" + _appliedResult.PsidLength.ToString(CultureInfo.InvariantCulture) + ")";
-            s.PortSet = MapContent.PortSetText(_appliedResult);
-        }
+        shown?.FillStatus(s, _appliedResult); // set with _applied, so null while only offered
         if (_lease is not null)
         {
             s.LeaseT1 = _lease.T1;
@@ -52,7 +60,7 @@ public sealed partial class WanDaemon
             long nowMs = _loop.NowMs;
             DateTimeOffset now = DateTimeOffset.UtcNow;
             s.LeaseObtained = Iso(now.AddMilliseconds(_lease.AcquiredAtMs - nowMs));
-            s.LeaseExpires = _lease.ExpiresAtMs == long.MaxValue ? "never" : Iso(now.AddMilliseconds(_lease.ExpiresAtMs - nowMs));
+            s.LeaseExpires = _lease.ExpiresAtMs == long.MaxValue ? Tr181View.InfiniteTime : Iso(now.AddMilliseconds(_lease.ExpiresAtMs - nowMs));
         }
         return s;
     }
