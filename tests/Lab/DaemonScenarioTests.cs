@@ -30,7 +30,8 @@ public sealed class DaemonScenarioTests
         Assert.AreEqual("Enabled", lab.StatusValue("Device.MAP.Domain.1.Status"));
         Assert.AreEqual("Translation", lab.StatusValue("Device.MAP.Domain.1.TransportMode"));
         Assert.AreEqual("2001:db8:ffff::/64", lab.StatusValue("Device.MAP.Domain.1.BRIPv6Prefix"));
-        Assert.AreEqual("2001:db8:12:3400::/56", lab.StatusValue("Device.MAP.Domain.1.IPv6Prefix"));
+        Assert.AreEqual("", lab.StatusValue("Device.MAP.Domain.1.IPv6Prefix"), "a reference to a Device.IP. row: none configured");
+        Assert.AreEqual("2001:db8:12:3400::/56", lab.StatusValue(StatusText.Vendor(Tr181View.Domain, "EndUserIPv6Prefix")));
         Assert.AreEqual("DHCPv6", lab.StatusValue("Device.MAP.Domain.1.Rule.1.Origin"));
         Assert.AreEqual("13312", lab.StatusValue("Device.MAP.Domain.1.Rule.1.PSID"), "PSID as on the wire (0x3400)");
         Assert.AreEqual("192.0.2.18", lab.StatusValue(StatusText.Vendor(Tr181View.Domain, "IPv4Address")));
