@@ -39,7 +39,7 @@ internal static class TeardownVerb
             Console.Error.WriteLine("mapt teardown: " + e.Message + "; nothing was changed");
             return ExitCodes.Usage;
         }
-        List<StatusLine>? state = RunningDaemon.ReadState(config.RunDir);
+        DaemonView? state = RunningDaemon.ReadState(config.RunDir);
         string running = state is null ? "" : RunningDaemon.PidOf(state);
         if (RunningDaemon.IsAlive(running))
         {

@@ -29,7 +29,10 @@ public sealed partial class EventLoop : IDisposable
     public EventLoop(ILogger logger) => _logger = logger;
 
     /// <summary>The loop's clock: CLOCK_MONOTONIC in milliseconds (wall-clock changes do not move it).</summary>
-    public long NowMs => Stopwatch.GetTimestamp() / (Stopwatch.Frequency / 1000);
+    public long NowMs => MonotonicMs;
+
+    /// <summary>CLOCK_MONOTONIC in milliseconds: system-wide, so another process (mapt status) can count from a time the daemon took.</summary>
+    public static long MonotonicMs => Stopwatch.GetTimestamp() / (Stopwatch.Frequency / 1000);
 
     /// <summary>How many times poll returned: the idle wake-up count the benchmarks report.</summary>
     public long Wakeups { get; private set; }

@@ -8,31 +8,36 @@ namespace Mapt.Status;
 /// <summary>What <c>mapt status</c> prints: the daemon's lines with the live counters and LastChange filled in.</summary>
 public static class StatusReport
 {
-    public static List<StatusLine> Build(List<StatusLine> daemon, string? procNetDev, long nowUnix)
+    /// <param name="nowMs">CLOCK_MONOTONIC milliseconds now, the clock of <see cref="DaemonView.InterfaceChangedMs"/>.</param>
+    public static List<StatusLine> Build(DaemonView daemon, string? procNetDev, long nowMs)
     {
-        var output = new List<StatusLine>(daemon.Count + 16);
-        var drops = new List<StatusLine>();
-        string device = StateFile.Value(daemon, Tr181View.Interface + "Name") ?? "";
-        bool swapped = StateFile.Value(daemon, Tr181View.Root + "X_MAPT_Translator") == "nat46";
-        foreach (StatusLine l in daemon)
-        {
-            if (l.Path == Tr181View.Interface + "X_MAPT_LastChangeUnix")
-            {
-                long since = long.TryParse(l.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) ? v : 0;
-                output.Add(new StatusLine(Tr181View.Interface + "LastChange", (since == 0 ? 0 : nowUnix - since).ToString(CultureInfo.InvariantCulture)));
-                continue;
-            }
-            if (l.Path.StartsWith(Tr181View.DropsPrefix, System.StringComparison.Ordinal))
-            {
-                drops.Add(l); // beside the kernel's Stats, after them
-                continue;
-            }
-            output.Add(l);
-        }
+        string device = daemon.Value(Tr181View.Interface + "Name") ?? "";
+        bool swapped = daemon.Value(daemon.Vendor(Tr181View.Root, "Translator")) == "nat46";
         InterfaceCounters? counters = procNetDev is null || device.Length == 0 ? null : InterfaceCounters.Parse(procNetDev, device);
-        output.AddRange(Tr181View.StatsLines(counters ?? new InterfaceCounters(default, default), swapped));
-        output.AddRange(drops);
+        List<StatusLine> stats = Tr181View.StatsLines(counters ?? new InterfaceCounters(default, default), swapped);
+
+        var output = new List<StatusLine>(daemon.Lines.Count + stats.Count);
+        int statsAt = -1, afterInterface = -1;
+        foreach (StatusLine l in daemon.Lines)
+        {
+            if (statsAt < 0 && l.Path.StartsWith(Tr181View.InterfaceStats, System.StringComparison.Ordinal))
+                statsAt = output.Count; // vendor counters of Stats. follow the model's
+            if (l.Path == Tr181View.Interface + "LastChange")
+                output.Add(l with { Value = LastChange(daemon.InterfaceChangedMs, nowMs) });
+            else
+                output.Add(l);
+            if (l.Path.StartsWith(Tr181View.Interface, System.StringComparison.Ordinal))
+                afterInterface = output.Count;
+        }
+        output.InsertRange(statsAt >= 0 ? statsAt : afterInterface >= 0 ? afterInterface : output.Count, stats);
         return output;
+    }
+
+    /// <summary>TR-181 LastChange: whole seconds in the current status (an unsignedInt).</summary>
+    private static string LastChange(long changedMs, long nowMs)
+    {
+        long seconds = changedMs <= 0 || nowMs < changedMs ? 0 : (nowMs - changedMs) / 1000;
+        return System.Math.Min(seconds, uint.MaxValue).ToString(CultureInfo.InvariantCulture);
     }
 
     public static string Text(List<StatusLine> lines)
@@ -43,19 +48,18 @@ public static class StatusReport
         return text.ToString();
     }
 
-    /// <summary>One flat object keyed by path, values typed as TR-181 types them.</summary>
+    /// <summary>One flat object keyed by path; booleans and numbers as JSON booleans and numbers, the rest strings.</summary>
     public static string Json(List<StatusLine> lines)
     {
         var json = new JsonWriter(indented: true);
         json.StartObject();
         foreach (StatusLine l in lines)
         {
-            char type = Tr181View.TypeOf(l.Path);
-            if (type == 'b' && l.Value is "true" or "false")
+            if (l.Type == ParamType.Boolean && l.Value is "true" or "false")
                 json.Property(l.Path, l.Value == "true");
-            else if (type == 'n' && long.TryParse(l.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n))
+            else if (l.Type == ParamType.Int && long.TryParse(l.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n))
                 json.Property(l.Path, n);
-            else if (type == 'n' && ulong.TryParse(l.Value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong u))
+            else if (l.Type is ParamType.UnsignedInt or ParamType.UnsignedLong && ulong.TryParse(l.Value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong u))
                 json.Property(l.Path, u);
             else
                 json.Property(l.Path, l.Value);

@@ -37,25 +37,28 @@ public sealed class TranslatorCounters
             DiscardPacketsReceived++;
     }
 
-    /// <summary>The stable name of a reason, as status output shows it.</summary>
+    /// <summary>
+    /// The stable name of a reason, as logs and status show it: CamelCase, as TR-106 names
+    /// parameters (Interface.Stats.X_&lt;VENDOR&gt;_Dropped.SourcePortOutsideSet).
+    /// </summary>
     public static string Name(DropReason reason) => reason switch
     {
-        DropReason.Malformed => "malformed",
-        DropReason.SourceNotMapAddress => "source-not-map-address",
-        DropReason.SourcePortOutsideSet => "source-port-outside-set",
-        DropReason.NotMapAddress => "not-map-address",
-        DropReason.DestinationPortOutsideSet => "destination-port-outside-set",
-        DropReason.SourceNotMappable => "source-not-mappable",
-        DropReason.ProtocolWithoutPorts => "protocol-without-ports",
-        DropReason.IcmpUntranslatable => "icmp-untranslatable",
-        DropReason.FragmentWithoutFirst => "fragment-without-first",
-        DropReason.UdpZeroChecksumFragment => "udp-zero-checksum-fragment",
-        DropReason.FragmentedIcmp => "fragmented-icmp",
-        DropReason.ExtensionHeader => "extension-header",
-        DropReason.UdpZeroChecksum => "udp-zero-checksum",
-        DropReason.DestinationNotMappable => "destination-not-mappable",
-        DropReason.Multicast => "multicast",
-        _ => "none",
+        DropReason.Malformed => "Malformed",
+        DropReason.SourceNotMapAddress => "SourceNotMapAddress",
+        DropReason.SourcePortOutsideSet => "SourcePortOutsideSet",
+        DropReason.NotMapAddress => "NotMapAddress",
+        DropReason.DestinationPortOutsideSet => "DestinationPortOutsideSet",
+        DropReason.SourceNotMappable => "SourceNotMappable",
+        DropReason.ProtocolWithoutPorts => "ProtocolWithoutPorts",
+        DropReason.IcmpUntranslatable => "IcmpUntranslatable",
+        DropReason.FragmentWithoutFirst => "FragmentWithoutFirst",
+        DropReason.UdpZeroChecksumFragment => "UdpZeroChecksumFragment",
+        DropReason.FragmentedIcmp => "FragmentedIcmp",
+        DropReason.ExtensionHeader => "ExtensionHeader",
+        DropReason.UdpZeroChecksum => "UdpZeroChecksum",
+        DropReason.DestinationNotMappable => "DestinationNotMappable",
+        DropReason.Multicast => "Multicast",
+        _ => "None",
     };
 
     /// <summary>What a reason means for a field engineer, in one phrase.</summary>

@@ -32,6 +32,15 @@ public sealed class WanConfig
     public ConfigValue? StaticPrefix { get; set; }
     public ConfigValue? StaticDmr { get; set; }
     public string LogLevel { get; set; } = "info";
+    /// <summary>The TR-106 prefix of mapt's vendor parameters in the TR-181 view (X_&lt;OUI&gt;_ or X_&lt;DOMAIN&gt;_).</summary>
+    public string VendorPrefix { get; set; } = Mapt.Status.VendorPrefix.Default;
+    /// <summary>
+    /// The firmware's Device.IP.Interface.{i} row of the WAN and its Device.IP.Interface.{i}.IPv6Prefix.{i}
+    /// row of the End-user prefix: what TR-181 Domain.WANInterface and Domain.IPv6Prefix reference.
+    /// mapt does not own Device.IP.; unset, the references are empty.
+    /// </summary>
+    public ConfigValue? Tr181WanInterface { get; set; }
+    public ConfigValue? Tr181Ipv6Prefix { get; set; }
     /// <summary>Where the settings came from, for messages ("" when no file).</summary>
     public string File { get; set; } = "";
 

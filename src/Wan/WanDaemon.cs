@@ -16,10 +16,10 @@ namespace Mapt.Wan;
 /// that runs its actions. The parts: <see cref="WanWatch"/> (netlink to events),
 /// <see cref="DhcpDriver"/> (the DHCPv6 client, its socket, timer and stored lease),
 /// <see cref="Provisioner"/> (plans, journal and the executor of src/Apply; adoption at start),
-/// <see cref="TranslatorHost"/> (--translator tun), and the status (WanDaemon.Status.cs).
+/// <see cref="TranslatorHost"/> (--translator tun) and <see cref="StatusWriter"/> (the state file).
 /// Events raised while an action runs are queued and handled after it, in order.
 /// </summary>
-public sealed partial class WanDaemon : IDisposable
+public sealed class WanDaemon : IDisposable
 {
     private const int Sigint = 2, Sighup = 1, Sigquit = 3, Sigusr1 = 10, Sigusr2 = 12, Sigterm = 15;
 
@@ -30,6 +30,7 @@ public sealed partial class WanDaemon : IDisposable
     private readonly Queue<WanEvent> _pending = new();
     private readonly MapContent? _static;
     private readonly TranslatorHost? _tun;
+    private readonly StatusWriter _status;
     private WanConfig _config;
     private RtnlClient? _rtnl;
     private WanWatch? _watch;
@@ -46,9 +47,9 @@ public sealed partial class WanDaemon : IDisposable
         _log = logs.CreateLogger("Mapt.Wan");
         _loop = new EventLoop(logs.CreateLogger("Mapt.Platform"));
         _machine = new WanMachine(mapDeviceReady: config.Translator != TranslatorKind.None);
+        _status = new StatusWriter(_machine, _loop, _log);
         if (config.Translator == TranslatorKind.Tun)
             _tun = new TranslatorHost(_loop, logs, WriteStatus);
-        _since = DateTimeOffset.UtcNow;
     }
 
     public WanState State => _machine.State;
@@ -77,6 +78,7 @@ public sealed partial class WanDaemon : IDisposable
             () => _provisioner.Executor.MissingOwned().Count != 0, _logs);
         _watch.Open(_loop, AfterEvents);
         _dhcp = new DhcpDriver(_config, _loop, _machine, _static, Post, AfterEvents, _logs) { Usable = Usable };
+        _status.Attach(_provisioner, _dhcp, _watch, _tun);
 
         WriteStatus();
         _provisioner.UndoLegacy(_config.FlashDir);
@@ -85,7 +87,7 @@ public sealed partial class WanDaemon : IDisposable
         AfterEvents();
         _loop.Run();
         WanLog.Stopped(_log, 0);
-        DeleteStatus();
+        _status.Delete(_config);
         return 0;
     }
 
@@ -162,7 +164,7 @@ public sealed partial class WanDaemon : IDisposable
         foreach (WanTransition t in step.Transitions)
         {
             WanLog.StateEntered(_log, StateName(t.From), StateName(t.To), t.Reason);
-            _since = DateTimeOffset.UtcNow;
+            _status.Entered();
             if (t.From == WanState.Changing && t.To == WanState.Up)
                 _dhcp!.HoldDownUntilMs = _loop.NowMs + DhcpDriver.HoldDownMs;
         }
@@ -208,7 +210,7 @@ public sealed partial class WanDaemon : IDisposable
             case WanActionKind.Dump:
                 _tun?.Translator?.ReportDrops();
                 WriteStatus(); // the state file's counters brought up to date too
-                WanLog.Dump(_log, DumpText());
+                WanLog.Dump(_log, _status.Dump(_provisioner!.Store.Path));
                 break;
             case WanActionKind.Exit: RequestExit(); break;
         }
@@ -291,13 +293,15 @@ public sealed partial class WanDaemon : IDisposable
             WanConfigFile.Check(fresh);
             _config = fresh;
             _provisioner!.Reload(fresh, _logs);
-            WanLog.Reloaded(_log, fresh.File, "MTU, MSS, iptables and log settings take effect at the next apply; interface names and directories need a restart");
+            WanLog.Reloaded(_log, fresh.File, "MTU, MSS, iptables and log settings take effect at the next apply, the tr181- keys in the status at once; interface names and directories need a restart");
         }
         catch (Exception e) when (e is ConfigError or IOException or UnauthorizedAccessException)
         {
             WanLog.ReloadRefused(_log, e.Message);
         }
     }
+
+    private void WriteStatus() => _status.Write(_config);
 
     private void RequestExit()
     {
@@ -318,7 +322,7 @@ public sealed partial class WanDaemon : IDisposable
     /// <summary>RFC 5952 text for IPv6 (netlink's own ToString spells every group).</summary>
     internal static string Text(InetAddress a) => !a.IsSet ? "-" : a.IsV4 ? a.ToString() : new Mapt.Net.Ipv6Address(a.High, a.Low).ToString();
 
-    private static string StateName(WanState s) => s switch
+    internal static string StateName(WanState s) => s switch
     {
         WanState.WaitingForLink => "WaitingForLink",
         WanState.WaitingForIPv6 => "WaitingForIPv6",

@@ -178,7 +178,7 @@ while True:
         {
             first.StartMapt();
             first.WaitState("Up");
-            prefix = first.StatusValue("Device.MAP.Domain.1.X_MAPT_EndUserPrefix");
+            prefix = first.StatusValue(StatusText.Vendor(Mapt.Status.Tr181View.Domain, "EndUserIPv6Prefix"));
             first.Kill9();
             flash = Directory.CreateTempSubdirectory("mapt-flash-").FullName;
             Proc.Sh($"cp -a '{first.Flash}/.' '{flash}/'");
@@ -196,7 +196,7 @@ while True:
             StringAssert.Contains(second.Output, "with Rebind");
             Assert.IsFalse(second.Output.Contains("sent Solicit", StringComparison.Ordinal), "the first message is the Rebind of the stored lease:\n" + second.Output);
             Assert.IsFalse(second.Output.Contains("journal", StringComparison.Ordinal), "nothing replayed:\n" + second.Output);
-            Assert.AreEqual(prefix, second.StatusValue("Device.MAP.Domain.1.X_MAPT_EndUserPrefix"));
+            Assert.AreEqual(prefix, second.StatusValue(StatusText.Vendor(Mapt.Status.Tr181View.Domain, "EndUserIPv6Prefix")));
         }
         finally
         {

@@ -41,7 +41,7 @@ public sealed class TunTranslatorLogTests
             }
             int before = log.Lines.Count;
             t.ReportDrops();
-            var line = log.Lines.Find(l => l.Id == 903 && l.Text.Contains("source-port-outside-set"));
+            var line = log.Lines.Find(l => l.Id == 903 && l.Text.Contains("SourcePortOutsideSet"));
             Assert.AreEqual(LogLevel.Warning, line.Level);
             StringAssert.Contains(line.Text, "dropped 2 packets");
             StringAssert.Contains(line.Text, "check the SNAT rules");
