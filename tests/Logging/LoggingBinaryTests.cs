@@ -104,7 +104,8 @@ public sealed class LoggingBinaryTests
             Hook(_dir, ("MAPT_TEST_LOG_LINES", "3000"), ("MAPT_TEST_CRASH", "segv")));
         Assert.AreEqual(128 + 11, crash.ExitCode, crash.Stderr.Length > 2000 ? crash.Stderr[^2000..] : crash.ToString());
 
-        var segments = Directory.GetFiles(_dir)
+        // The log ring (log.N): the run ring (run.N) holds the boot marker and the stop only.
+        var segments = Directory.GetFiles(_dir, "log.*")
             .Select(f => (Path: f, Text: File.ReadAllText(f)))
             .OrderBy(s => long.Parse(s.Text.Split('\n')[0].Split(' ')[^1]))
             .ToList();
