@@ -40,4 +40,9 @@ public sealed class StatusSnapshot
     /// nat46 never makes. Empty with nat46 or someone else's device.
     /// </summary>
     public List<KeyValuePair<string, long>> TranslatorDrops { get; } = new();
+    /// <summary>
+    /// The DHCPv6 client's dropped datagrams per reason (CamelCase reason name, count): what
+    /// anyone on the WAN link can send, counted instead of logged. Empty without a client.
+    /// </summary>
+    public List<KeyValuePair<string, long>> Dhcpv6Drops { get; } = new();
 }

@@ -16,6 +16,8 @@ public static class Tr181View
     public const string Interface = "Device.MAP.Domain.1.Interface.";
     /// <summary>mapt's translator drops by reason, shown after Interface.Stats. by <c>mapt status</c>.</summary>
     public const string DropsPrefix = Interface + "Stats.X_MAPT_Dropped.";
+    /// <summary>The DHCPv6 client's drops by reason (<see cref="StatusSnapshot.Dhcpv6Drops"/>).</summary>
+    public const string Dhcpv6DropsPrefix = Root + "X_MAPT_DHCPv6Dropped.";
 
     /// <summary>The daemon's part: everything but the live counters (<see cref="StatsLines"/>).</summary>
     public static List<StatusLine> Render(StatusSnapshot s)
@@ -31,6 +33,7 @@ public static class Tr181View
         Add(Root + "X_MAPT_LastError", s.LastError);
         Add(Root + "X_MAPT_Pid", Num(s.Pid));
         Add(Root + "X_MAPT_Translator", s.Translator);
+        AddCounters(lines, Dhcpv6DropsPrefix, s.Dhcpv6Drops);
 
         Add(Domain + "Enable", Bool(s.Enable));
         Add(Domain + "Status", DomainStatus(s));
@@ -81,6 +84,16 @@ public static class Tr181View
         return lines;
     }
 
+    /// <summary>
+    /// A vendor list of (CamelCase name, count) as numeric parameters under one object path:
+    /// the one place that names them, for when the vendor prefix stops being X_MAPT_.
+    /// </summary>
+    private static void AddCounters(List<StatusLine> lines, string objectPath, List<KeyValuePair<string, long>> counters)
+    {
+        foreach (KeyValuePair<string, long> c in counters)
+            lines.Add(new StatusLine(objectPath + c.Key, Num(c.Value)));
+    }
+
     /// <summary>TR-181 Domain.Status: Error_Misconfigured when the lease's MAP content could not be used.</summary>
     private static string DomainStatus(StatusSnapshot s) =>
         !s.Enable ? "Disabled" : s.Misconfigured ? "Error_Misconfigured" : s.LastError.Length != 0 && !s.Configured ? "Error" : s.Configured ? "Enabled" : "Disabled";
@@ -122,7 +135,7 @@ public static class Tr181View
         string name = path.Substring(dot + 1);
         if (name is "Enable" or "IsFMR" or "IncludeSystemPorts")
             return 'b';
-        if (path.Contains(".Stats.") || name is "DomainNumberOfEntries" or "RuleNumberOfEntries" or "DSCPMarkPolicy"
+        if (path.Contains(".Stats.") || path.StartsWith(Dhcpv6DropsPrefix, System.StringComparison.Ordinal) || name is "DomainNumberOfEntries" or "RuleNumberOfEntries" or "DSCPMarkPolicy"
             or "EABitsLength" or "PSIDOffset" or "PSIDLength" or "PSID" or "LastChange" or "X_MAPT_Pid"
             or "X_MAPT_LeaseT1" or "X_MAPT_LeaseT2" or "X_MAPT_LeaseValidLifetime" or "X_MAPT_LastChangeUnix")
             return 'n';

@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Text;
+using Mapt.Dhcpv6;
 using Mapt.Status;
 
 namespace Mapt.Wan;
@@ -8,6 +9,7 @@ namespace Mapt.Wan;
 public sealed partial class WanDaemon
 {
     private DateTimeOffset _since;
+    private long _dhcpv6DropsShown;
 
     private StatusSnapshot Snapshot()
     {
@@ -32,6 +34,12 @@ public sealed partial class WanDaemon
                 var reason = (Translator.DropReason)r;
                 s.TranslatorDrops.Add(new(Translator.TranslatorCounters.Name(reason), _translator.Counters.Dropped(reason)));
             }
+        if (_client is not null)
+        {
+            for (int r = 0; r < Dhcpv6DropReasons.Count; r++)
+                s.Dhcpv6Drops.Add(new(Dhcpv6DropReasons.Name((Dhcpv6DropReason)r), _client.Dropped((Dhcpv6DropReason)r)));
+            _dhcpv6DropsShown = _client.DroppedTotal;
+        }
         MapContent? shown = _applied ?? _offered;
         shown?.FillStatus(s);
         if (_applied is not null && _appliedResult is not null)
@@ -69,6 +77,16 @@ public sealed partial class WanDaemon
         {
             WanLog.StateFileFailed(_log, StateFile.PathIn(_config.RunDir), e.Message);
         }
+    }
+
+    /// <summary>
+    /// The DHCPv6 drop counters into the state file when they moved: from the flush timer after
+    /// each batch of events, so a flood costs one rewrite (in RAM) a second, not one per datagram.
+    /// </summary>
+    private void RefreshDhcpv6Drops()
+    {
+        if (_client is not null && _client.DroppedTotal != _dhcpv6DropsShown)
+            WriteStatus();
     }
 
     private void DeleteStatus()

@@ -175,6 +175,7 @@ public sealed partial class WanDaemon : IDisposable
         _loop.AddTimerIn(1000, () =>
         {
             _flushArmed = false;
+            RefreshDhcpv6Drops();
             Logging.MaptLogging.Flush(_logs);
         });
     }
