@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Mapt.Cli;
 
-[Verb("log", HelpText = "Read the log ring on flash (works without a running daemon).")]
+[Verb("log", HelpText = "Read the flash log, both rings in time order (works without a running daemon).")]
 internal sealed class LogOptions : VerbOptions
 {
     [Option("flash-dir", MetaValue = "DIR", HelpText = "The flash log directory.")]
