@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using Mapt.Dhcpv6;
 using Mapt.Logging;
+using Mapt.Wan;
 using Microsoft.Extensions.Logging;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -15,24 +17,15 @@ namespace Mapt.Tests.Logging;
 /// tested in tests/Lab/FloodLabTests.cs.
 /// </summary>
 [TestClass]
-public sealed partial class FloodTests
+public sealed class FloodTests
 {
-    // As the daemon logs them: 601 the start (a run line), 304 a malformed DHCPv6 message
-    // (a network line, with its sender), 609 a route restored (the daemon's own warning).
-    [LoggerMessage(EventId = 601, Level = LogLevel.Information, Message = "wan: mapt starting on WAN {Wan}")]
-    private static partial void Starting(ILogger logger, string wan);
-
-    [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "wan: {From} -> {To}")]
-    private static partial void StateEntered(ILogger logger, string from, string to);
-
-    [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "dhcpv6: dropped a malformed message from {Source}: {Error}")]
-    private static partial void Malformed(ILogger logger, string source, string error);
-
-    [LoggerMessage(EventId = 609, Level = LogLevel.Warning, Message = "wan: route {Route} restored")]
-    private static partial void RouteRestored(ILogger logger, string route);
-
-    [LoggerMessage(EventId = 611, Level = LogLevel.Information, Message = "filler line {Number}, padded to the length of a real daemon message")]
-    private static partial void Filler(ILogger logger, int number);
+    // The product's own lines, so the kinds are the real ones: 601 the start and 600 a state
+    // change (run lines), 305 a refused MAP-T container (a network line, with its sender),
+    // 609 a route restored (the daemon's own warning), 611 a state dump (its information).
+    private static void Starting(ILogger logger) => WanLog.Starting(logger, "0.1.0", "wan0", "map0", "none", "/flash", "/run");
+    private static void StateEntered(ILogger logger, string from, string to) => WanLog.StateEntered(logger, from, to, "test");
+    private static void Refused(ILogger logger, string source, string reason) => Dhcpv6Log.MaptRejected(logger, source, reason);
+    private static void Filler(ILogger logger, int number) => WanLog.Dump(logger, "filler line " + number);
 
     private string _dir = "";
 
@@ -61,7 +54,7 @@ public sealed partial class FloodTests
             using MaptLoggerFactory factory = MaptLogging.CreateFactory(Options(rateLimited: false));
             boots.Add(factory.Provider.BootId);
             ILogger wan = factory.CreateLogger("Mapt.Wan");
-            Starting(wan, "wan0");
+            Starting(wan);
             StateEntered(wan, "WaitingForLink", "Soliciting");
             // The worst case: the limit off, the log ring (3 x 16 KiB) goes round ~200 times.
             ILogger dhcp = factory.CreateLogger("Mapt.Dhcpv6");
@@ -82,8 +75,8 @@ public sealed partial class FloodTests
         List<FlashLine> newest = contents.Lines.Where(l => l.Boot == boots[^1]).ToList();
         Assert.AreEqual(800, newest[0].EventId);
         Assert.AreEqual(802, newest[^1].EventId);
-        Assert.AreEqual("wan: Soliciting -> Up", newest[^2].Message);
-        Assert.AreEqual("filler line 33332, padded to the length of a real daemon message", newest[^3].Message);
+        Assert.AreEqual("wan: Soliciting -> Up: test", newest[^2].Message);
+        Assert.AreEqual("wan: state dump (SIGUSR2): filler line 33332", newest[^3].Message);
         Assert.IsTrue(Directory.GetFiles(_dir, "run.*").Sum(f => new FileInfo(f).Length) <= 4 * 8 * 1024);
     }
 
@@ -96,11 +89,11 @@ public sealed partial class FloodTests
         long logSyncs = log.Syncs, runSyncs = runs.Syncs;
 
         for (int i = 0; i < 200; i++)
-            Malformed(logger, "fe80::66", "truncated option at offset " + i);
+            Refused(logger, "fe80::66", "ea-len 49 at offset " + i);
         Assert.AreEqual(logSyncs, log.Syncs, "a network line is never synced on its own");
         Assert.IsTrue(log.Writes > 0, "200 lines fill batches: written, not synced");
 
-        RouteRestored(logger, "default dev map0");
+        WanLog.RouteRestored(logger, "default dev map0");
         Assert.AreEqual(logSyncs + 1, log.Syncs, "the daemon's own warning is synced at once");
 
         StateEntered(logger, "Up", "Renewing");
@@ -108,7 +101,7 @@ public sealed partial class FloodTests
         StringAssert.Contains(File.ReadAllText(Path.Combine(_dir, "run.0")), "wan: Up -> Renewing");
 
         // The timer flush syncs the batched network lines: one fdatasync, not 200.
-        Malformed(logger, "fe80::66", "one more");
+        Refused(logger, "fe80::66", "one more");
         factory.Provider.Flush();
         Assert.AreEqual(logSyncs + 2, log.Syncs);
     }
@@ -122,7 +115,7 @@ public sealed partial class FloodTests
             ILogger logger = factory.CreateLogger("Mapt.Wan");
             long syncs = factory.Provider.Flash!.Syncs;
             for (int i = 0; i < 6000; i++)
-                RouteRestored(logger, "default dev map0");
+                WanLog.RouteRestored(logger, "default dev map0");
             Assert.AreEqual(syncs + LogRateLimit.Burst, factory.Provider.Flash.Syncs, "only the lines written are synced");
         }
         List<FlashLine> lines = capture.Parsed();
@@ -146,22 +139,22 @@ public sealed partial class FloodTests
             // The server and an attacker: neither silences the other.
             for (int i = 0; i < 100; i++)
             {
-                Malformed(logger, "fe80::1", "from the server");
-                Malformed(logger, "fe80::66", "from the attacker");
+                Refused(logger, "fe80::1", "from the server");
+                Refused(logger, "fe80::66", "from the attacker");
             }
             // 100 more senders, one line each (spoofed addresses): the buckets left, then one shared one.
             for (int i = 0; i < 100; i++)
-                Malformed(logger, "fe80::" + (0x100 + i).ToString("x"), "spoofed");
+                Refused(logger, "fe80::" + (0x100 + i).ToString("x"), "spoofed");
         }
         int ownBuckets = LogRateLimit.SourcesPerEvent - 2, shared = 100 - ownBuckets;
         List<FlashLine> lines = capture.Parsed();
-        Assert.AreEqual(LogRateLimit.Burst, lines.Count(l => l.Message.EndsWith("from the server")));
-        Assert.AreEqual(LogRateLimit.Burst, lines.Count(l => l.Message.EndsWith("from the attacker")));
-        Assert.AreEqual(ownBuckets + LogRateLimit.Burst, lines.Count(l => l.Message.EndsWith("spoofed")));
+        Assert.AreEqual(LogRateLimit.Burst, lines.Count(l => l.Message.Contains(": from the server;")));
+        Assert.AreEqual(LogRateLimit.Burst, lines.Count(l => l.Message.Contains(": from the attacker;")));
+        Assert.AreEqual(ownBuckets + LogRateLimit.Burst, lines.Count(l => l.Message.Contains(": spoofed;")));
         List<string> summaries = lines.Where(l => l.EventId == LoggingEventIds.LinesSuppressed).Select(l => l.Message).ToList();
-        Assert.IsTrue(summaries.Any(m => m.StartsWith("suppressed 90 similar line(s) of event 304 from fe80::1 in the last ")), string.Join("\n", summaries));
-        Assert.IsTrue(summaries.Any(m => m.StartsWith("suppressed 90 similar line(s) of event 304 from fe80::66 in the last ")), string.Join("\n", summaries));
-        Assert.IsTrue(summaries.Any(m => m.StartsWith($"suppressed {shared - LogRateLimit.Burst} similar line(s) of event 304 from other sources in the last ")), string.Join("\n", summaries));
+        Assert.IsTrue(summaries.Any(m => m.StartsWith("suppressed 90 similar line(s) of event 305 from fe80::1 in the last ")), string.Join("\n", summaries));
+        Assert.IsTrue(summaries.Any(m => m.StartsWith("suppressed 90 similar line(s) of event 305 from fe80::66 in the last ")), string.Join("\n", summaries));
+        Assert.IsTrue(summaries.Any(m => m.StartsWith($"suppressed {shared - LogRateLimit.Burst} similar line(s) of event 305 from other sources in the last ")), string.Join("\n", summaries));
     }
 
     [TestMethod]
@@ -186,13 +179,13 @@ public sealed partial class FloodTests
         {
             using MaptLoggerFactory factory = MaptLogging.CreateFactory(Options(capture: capture));
             ILogger logger = factory.CreateLogger("Mapt.Wan");
-            Starting(logger, "wan0");
+            Starting(logger);
             for (int i = 0; i < 30; i++)
             {
                 if (i % 7 == 0)
                     StateEntered(logger, "state" + i, "state" + (i + 1));
                 else if (i % 5 == 0)
-                    RouteRestored(logger, "route " + run + "/" + i);
+                    WanLog.RouteRestored(logger, "route " + run + "/" + i);
                 else
                     Filler(logger, run * 100 + i);
             }
