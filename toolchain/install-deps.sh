@@ -16,6 +16,8 @@ packages=(
   radvd
   # a misbehaving DHCPv6 server in the probe tests (tests/Dhcpv6/ProbeBinaryTests.cs)
   python3
+  # counts the daemon's fdatasync calls under a DHCPv6 flood (tests/Lab/FloodLabTests.cs)
+  strace
   # benchmarks
   time bc
 )

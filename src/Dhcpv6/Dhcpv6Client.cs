@@ -24,6 +24,7 @@ public sealed partial class Dhcpv6Client
     private bool _linkUp = true;
     private int _solMaxRtMs = RetransmissionTable.Solicit.MrtMs;
     private int _infMaxRtMs = RetransmissionTable.InformationRequest.MrtMs;
+    private readonly long[] _drops = new long[Dhcpv6DropReasons.Count];
 
     // Soliciting: the best Advertise so far, and whether the first RT has run out (section 18.2.1).
     private Dhcpv6Message? _bestAdvertise;
@@ -51,10 +52,14 @@ public sealed partial class Dhcpv6Client
     public int SolMaxRtMs => _solMaxRtMs;
     /// <summary>INF_MAX_RT in force, in ms (section 21.25); kept for Information-request.</summary>
     public int InfMaxRtMs => _infMaxRtMs;
+    /// <summary>Datagrams dropped for <paramref name="reason"/> since the client was made.</summary>
+    public long Dropped(Dhcpv6DropReason reason) => _drops[(int)reason];
+    /// <summary>Every drop, whatever the reason: the daemon refreshes `mapt status` when it moves.</summary>
+    public long DroppedTotal { get; private set; }
     /// <summary>Messages refused as malformed or with a refused MAP-T container (what `mapt probe` reports as exit 5).</summary>
-    public int MalformedCount { get; private set; }
+    public int MalformedCount => (int)(Dropped(Dhcpv6DropReason.Malformed) + Dropped(Dhcpv6DropReason.MaptRejected));
     /// <summary>Well-formed messages dropped: wrong transaction, client or server id, type or state.</summary>
-    public int DroppedCount { get; private set; }
+    public int DroppedCount => (int)DroppedTotal - MalformedCount;
     /// <summary>Why the last malformed message or MAP-T container was refused.</summary>
     public string LastRejection { get; private set; } = "";
 

@@ -44,7 +44,7 @@ public static class StatusReport
     {
         var text = new StringBuilder();
         foreach (StatusLine l in lines)
-            text.Append(l.Path).Append(' ').Append(l.Value).Append('\n');
+            text.Append(l.Path).Append(' ').Append(ControlEscape.ForDisplay(l.Value)).Append('\n'); // read on a terminal
         return text.ToString();
     }
 

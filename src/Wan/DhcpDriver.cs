@@ -76,6 +76,9 @@ internal sealed class DhcpDriver : IDisposable
     public bool Releasing { get; private set; }
     public ClientState? State => _client?.State;
 
+    /// <summary>The client, once started (its drop counters are shown in the status).</summary>
+    public Dhcpv6Client? Client => _client;
+
     /// <summary>Until when a new MAP content is held back (set by the daemon after each applied change).</summary>
     public long HoldDownUntilMs { get; set; }
 

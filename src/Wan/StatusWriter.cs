@@ -25,6 +25,10 @@ internal sealed class StatusWriter
     private DhcpDriver? _dhcp;
     private WanWatch? _watch;
     private TranslatorHost? _tun;
+    private long _dropsShown;
+
+    /// <summary>The vendor object under Device.MAP. holding the DHCPv6 client's drops, one counter per reason.</summary>
+    public const string Dhcpv6DropsObject = "DHCPv6Dropped.";
 
     public StatusWriter(WanMachine machine, EventLoop loop, ILogger log)
     {
@@ -77,6 +81,12 @@ internal sealed class StatusWriter
             Misconfigured = _dhcp?.Misconfigured ?? false,
             InterfaceChangedMs = _interfaceChangedMs,
         };
+        if (_dhcp?.Client is Dhcpv6.Dhcpv6Client client)
+        {
+            for (int r = 0; r < Dhcpv6.Dhcpv6DropReasons.Count; r++)
+                s.AddCounter(Tr181View.Root, Dhcpv6DropsObject + Dhcpv6.Dhcpv6DropReasons.Name((Dhcpv6.Dhcpv6DropReason)r), (ulong)client.Dropped((Dhcpv6.Dhcpv6DropReason)r));
+            _dropsShown = client.DroppedTotal;
+        }
         if (_tun?.Translator is Translator.TunTranslator translator)
             for (int r = 1; r < Translator.TranslatorCounters.DropReasonCount; r++)
             {
@@ -113,6 +123,16 @@ internal sealed class StatusWriter
         {
             WanLog.StateFileFailed(_log, StateFile.PathIn(config.RunDir), e.Message);
         }
+    }
+
+    /// <summary>
+    /// The DHCPv6 drop counters into the state file when they moved: from the flush timer after
+    /// each batch of events, so a flood costs one rewrite (in RAM) a second, not one per datagram.
+    /// </summary>
+    public void RefreshDrops(WanConfig config)
+    {
+        if (_dhcp?.Client is Dhcpv6.Dhcpv6Client client && client.DroppedTotal != _dropsShown)
+            Write(config);
     }
 
     public void Delete(WanConfig config)

@@ -237,6 +237,7 @@ public sealed class WanDaemon : IDisposable
         _loop.AddTimerIn(1000, () =>
         {
             _flushArmed = false;
+            _status.RefreshDrops(_config);
             Logging.MaptLogging.Flush(_logs);
         });
     }

@@ -15,7 +15,7 @@ namespace Mapt.Tests.Lab;
 /// (into the TUN device) and one of bogus DHCPv6 at UDP 546, both from the access link.
 /// </summary>
 [TestClass]
-public sealed class FloodTests
+public sealed class LoopStarvationTests
 {
     /// <summary>Floods until killed: bogus "Replies" from port 547 to the gateway's port 546, and UDP to the MAP address.</summary>
     private const string Flooder = @"
