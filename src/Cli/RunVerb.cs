@@ -81,6 +81,7 @@ internal static class RunVerb
         if (options.Daemon && Environment.GetEnvironmentVariable(Detach.ChildVariable) != "1")
         {
             instance.Dispose();
+            flash?.Dispose();
             return Detach.Spawn(options.PidFile);
         }
 

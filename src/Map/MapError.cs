@@ -6,7 +6,7 @@ public enum MapError
     None = 0,
     /// <summary>EA-bits length above 48 (RFC 7598 section 4.1).</summary>
     EaBitsLengthTooLong,
-    /// <summary>PSID offset above 15 (PortParameters.MaxPsidOffset).</summary>
+    /// <summary>PSID offset above 16 (PortParameters.MaxPsidOffset).</summary>
     PsidOffsetOutOfRange,
     /// <summary>PSID length above 16.</summary>
     PsidLengthOutOfRange,
@@ -53,7 +53,7 @@ public static class MapErrors
     {
         MapError.None => "no error",
         MapError.EaBitsLengthTooLong => "EA-bits length above 48",
-        MapError.PsidOffsetOutOfRange => "PSID offset above 15",
+        MapError.PsidOffsetOutOfRange => "PSID offset above 16",
         MapError.PsidLengthOutOfRange => "PSID length above 16",
         MapError.PsidOffsetPlusLengthTooLong => "PSID offset + PSID length above 16",
         MapError.PsidTooLarge => "PSID does not fit its length (give it right-aligned)",

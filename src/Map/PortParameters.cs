@@ -12,10 +12,14 @@ public readonly struct PortParameters : IEquatable<PortParameters>
 {
     /// <summary>RFC 7597 section 5.1: excludes the system ports 0-1023.</summary>
     /// <summary>
-    /// The largest PSID offset a: the S46_PORTPARAMS field's range (RFC 7598 section 4.5). The one
-    /// home of this limit: the wire reader, the rule checks and the command line all use it.
+    /// The largest PSID offset a of the algorithm (RFC 7597 section 5.1: a + k &lt;= 16; a = 16
+    /// leaves no PSID bits, port 0 alone excluded): what rules, static rules and the command
+    /// line accept. The one home of the PSID-offset limits, with <see cref="MaxPsidOffsetOnTheWire"/>.
     /// </summary>
-    public const int MaxPsidOffset = 15;
+    public const int MaxPsidOffset = 16;
+
+    /// <summary>The largest offset S46_PORTPARAMS can carry (RFC 7598 section 4.5: 0..15): what the DHCPv6 reader accepts.</summary>
+    public const int MaxPsidOffsetOnTheWire = 15;
 
     public const int DefaultPsidOffset = 6;
 

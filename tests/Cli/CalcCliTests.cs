@@ -20,7 +20,7 @@ public sealed class CalcCliTests
 
     private sealed record Case(string[] RuleArgs, string Prefix);
 
-    // The RFC 7599 Appendix A CEs, every shape of o + r, offsets 0 and 15, and random rules.
+    // The RFC 7599 Appendix A CEs, every shape of o + r, offsets 0 and 16, and random rules.
     private static IEnumerable<Case> Cases()
     {
         yield return new Case(new[] { "--rule-ipv6", "2001:db8::/40", "--rule-ipv4", "192.0.2.0/24", "--ea-len", "16" }, "2001:db8:12:3400::/56");
@@ -28,7 +28,7 @@ public sealed class CalcCliTests
         yield return new Case(new[] { "--rule", "2001:db8:12:3400::/56,192.0.2.1/32,0" }, "2001:db8:12:3400::/56");
         yield return new Case(new[] { "--rule", "2001:db8::/40,192.0.2.0/24,4" }, "2001:db8:a0::/44");
         yield return new Case(new[] { "--rule", "2001:db8::/48,192.0.2.0/24,16,offset=0" }, "2001:db8:0:5904::/64");
-        yield return new Case(new[] { "--rule", "2001:db8::/56,192.0.2.0/24,8,offset=15" }, "2001:db8:0:59::/64");
+        yield return new Case(new[] { "--rule", "2001:db8::/56,192.0.2.0/24,8,offset=16" }, "2001:db8:0:59::/64");
         yield return new Case(new[] { "--rule", "2001:db8::/40,192.0.2.0/24,24,offset=0" }, "2001:db8:59:4d2::/64");
         var random = new Random(5);
         for (int i = 0; i < 5; i++)

@@ -20,8 +20,9 @@ public sealed class LoopStarvationTests
     /// <summary>Floods until killed: bogus "Replies" from port 547 to the gateway's port 546, and UDP to the MAP address.</summary>
     private const string Flooder = @"
 import socket, sys
-gw, mapaddr = sys.argv[1], sys.argv[2]
-d = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); d.bind(('::', 547))
+gw, mapaddr, src = sys.argv[1], sys.argv[2], sys.argv[3]
+# From port 547 (what the client listens for) of an address Kea does not hold.
+d = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); d.bind((src, 547))
 t = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 scope = socket.if_nametoindex('isp0')
 junk = b'\x07\x12\x34\x56' + b'\x00\x99\x00\x04abcd' * 20
@@ -46,8 +47,10 @@ while True:
         lab.Isp.Sh($"ip -6 route add 2001:db8:12:3400::/56 via {gwLinkLocal} dev isp0");
         File.WriteAllText(Path.Combine(lab.Work, "flood.py"), Flooder);
         var flooding = new ManualResetEventSlim();
-        for (int i = 0; i < 2; i++)
-            lab.Isp.Start("python3", new[] { Path.Combine(lab.Work, "flood.py"), gwLinkLocal, mapAddress }, onStdout: l => { if (l == "flooding") flooding.Set(); });
+        lab.Isp.Sh("ip addr add 2001:db8:1::98/64 dev isp0 nodad && ip addr add 2001:db8:1::99/64 dev isp0 nodad");
+        int started = 0;
+        foreach (string source in new[] { "2001:db8:1::98", "2001:db8:1::99" })
+            lab.Isp.Start("python3", new[] { Path.Combine(lab.Work, "flood.py"), gwLinkLocal, mapAddress, source }, onStdout: l => { if (l == "flooding" && Interlocked.Increment(ref started) == 2) flooding.Set(); });
         Assert.IsTrue(flooding.Wait(10_000), "the flooders did not start");
         // Both floods reach mapt: the TUN handler and the DHCPv6 handler are busy.
         Eventually.Until(() => lab.Gw.Sh("ip -s link show mapt0").Contains("RX:"), TimeSpan.FromSeconds(5), "packets into the TUN device");
