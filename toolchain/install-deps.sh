@@ -16,6 +16,8 @@ packages=(
   radvd
   # a misbehaving DHCPv6 server in the probe tests (tests/Dhcpv6/ProbeBinaryTests.cs)
   python3
+  # the RFC 7915 corpus (tests/Translator/corpus/rfc7915_corpus.py): crafted packets, wire captures
+  python3-scapy
   # benchmarks
   time bc
 )

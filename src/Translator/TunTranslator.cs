@@ -9,11 +9,20 @@ namespace Mapt.Translator;
 /// device, and the loop handler that reads what the kernel routed into it (IPv4 already
 /// SNATed into the port set, IPv6 to the MAP address), translates each packet in its buffer
 /// and writes it back, so the kernel forwards it on. Reads and writes in batches of
-/// <see cref="Batch"/>; buffers are allocated once, nothing per packet.
+/// <see cref="Batch"/>, at most <see cref="BudgetPerCall"/> packets per call; buffers are
+/// allocated once, nothing per packet.
 /// </summary>
 public sealed partial class TunTranslator : IDisposable
 {
     public const int Batch = 32;
+
+    /// <summary>
+    /// Packets one <see cref="OnReadable"/> call reads at most (4 batches, about a millisecond
+    /// of translation): then it returns, so the loop's timers, signals and other descriptors
+    /// get their turn under a sustained stream. The loop polls level-triggered, so a device
+    /// with packets still queued is readable again at once.
+    /// </summary>
+    public const int BudgetPerCall = 4 * Batch;
     /// <summary>Largest packet read: a jumbo-ish TUN MTU; bigger ones are cut by the kernel and dropped as malformed.</summary>
     public const int MaxPacket = 9216;
     private const int Slot = PacketTranslator.Headroom + MaxPacket;
@@ -72,11 +81,15 @@ public sealed partial class TunTranslator : IDisposable
         LogReconfigured(_logger, _tun.Name, config.Mtu, config.Describe());
     }
 
-    /// <summary>The loop's handler: drains the device until EAGAIN, a batch at a time.</summary>
+    /// <summary>
+    /// The loop's handler: reads the device a batch at a time until EAGAIN or until
+    /// <see cref="BudgetPerCall"/> packets were read; what is left waits for the next turn.
+    /// </summary>
     public void OnReadable()
     {
         Span<byte> buffer = _buffer;
-        while (true)
+        long now = Environment.TickCount64; // for the ICMP error rate limit: once per call, no syscall per packet
+        for (int budget = BudgetPerCall; budget > 0; budget -= Batch)
         {
             int count = 0;
             bool drained = false;
@@ -102,8 +115,15 @@ public sealed partial class TunTranslator : IDisposable
                 int start = i * Slot + PacketTranslator.Headroom;
                 int length = _lengths[i];
                 bool outbound = buffer[start] >> 4 != 6;
-                if (_translator.Translate(buffer, ref start, ref length) != DropReason.None)
+                DropReason dropped = _translator.Translate(buffer, ref start, ref length);
+                if (dropped != DropReason.None)
+                {
+                    // The sender is told where the RFC says so (within a rate limit); the error
+                    // goes back the way the packet came: into the kernel by the device.
+                    if (_translator.TryBuildError(buffer, ref start, ref length, dropped, now))
+                        Write(buffer.Slice(start, length), !outbound);
                     continue;
+                }
                 if (outbound && Ipv6Fragmenter.Needed(buffer.Slice(start, length), _translator.Ipv6Mtu))
                 {
                     var fragments = new Ipv6Fragmenter(buffer, start, length, _translator.Ipv6Mtu);
