@@ -34,6 +34,7 @@ public sealed partial class TunTranslator : IDisposable
     private readonly int[] _lengths = new int[Batch];
     private int _mtu;
     private readonly long[] _reported = new long[TranslatorCounters.DropReasonCount];
+    private long _reportedErrorsSent, _reportedErrorsLimited;
 
     private TunTranslator(TunDevice tun, PacketTranslator translator, ILogger logger)
     {
@@ -159,6 +160,17 @@ public sealed partial class TunTranslator : IDisposable
             var reason = (DropReason)i;
             LogDropped(_logger, _tun.Name, delta, TranslatorCounters.Name(reason), TranslatorCounters.Meaning(reason), now);
         }
+        // ICMP errors held back by the rate limit mean a flood of packets the translator
+        // refuses (a spoofing sender, a scan): one line per report, not one per packet.
+        long limited = Counters.IcmpErrorsRateLimited - _reportedErrorsLimited;
+        long sent = Counters.IcmpErrorsSent - _reportedErrorsSent;
+        _reportedErrorsLimited = Counters.IcmpErrorsRateLimited;
+        _reportedErrorsSent = Counters.IcmpErrorsSent;
+        if (limited > 0)
+        {
+            any = true;
+            LogErrorsLimited(_logger, _tun.Name, limited, IcmpErrorLimiter.PerSecond, sent);
+        }
         return any;
     }
 
@@ -182,6 +194,9 @@ public sealed partial class TunTranslator : IDisposable
 
     [LoggerMessage(EventId = 903, Level = LogLevel.Warning, Message = "Translator on {Device} dropped {Count} packets ({Reason}: {Meaning}) since the last report; they were not forwarded ({Total} in all)")]
     private static partial void LogDropped(ILogger logger, string device, long count, string reason, string meaning, long total);
+
+    [LoggerMessage(EventId = 930, Level = LogLevel.Warning, Message = "Translator on {Device} held back {Limited} ICMP errors about discarded packets since the last report (rate limit {PerSecond}/s, {Sent} sent): a flood of packets it cannot translate")]
+    private static partial void LogErrorsLimited(ILogger logger, string device, long limited, int perSecond, long sent);
 
     [LoggerMessage(EventId = 902, Level = LogLevel.Warning, Message = "Reading TUN device {Device} failed ({Errno}); the batch ends, the next readable event retries")]
     private static partial void LogReadFailed(ILogger logger, string device, string errno);
