@@ -233,8 +233,8 @@ public sealed partial class PacketTranslator
     /// was translated from carried a Fragment header (RFC 7599 errata 7160): inbound, only such
     /// packets get MF, an offset, or DF clear above <see cref="DfThreshold"/> bytes. An MTU of
     /// 0 (a router older than RFC 1191) is replaced by the RFC 1191 plateau below the quoted
-    /// packet's length. Never below 1280 (RFC 7915 §6, RFC 8200 §5: IPv6 links carry 1280,
-    /// and nodes may ignore a smaller report).
+    /// packet's length. Never below 1280: no IPv6 link is smaller (RFC 8200 §5), and since
+    /// RFC 8021 a smaller report asks nothing of the IPv6 node (RFC 7915 §4.2 points to its §6 for this).
     /// </summary>
     internal int PacketTooBigMtu(int advertised, int innerFlags, int innerTotal)
     {

@@ -26,7 +26,7 @@ public sealed partial class PacketTranslator
     /// </summary>
     public const int DfThreshold = 1260;
 
-    /// <summary>The IPv6 minimum MTU (RFC 8200 §5): no Packet Too Big reports less (RFC 7915 §4.2, §6).</summary>
+    /// <summary>The IPv6 minimum MTU (RFC 8200 §5): no translated Packet Too Big reports less.</summary>
     public const int Ipv6MinMtu = 1280;
 
     internal const int Icmp4 = 1, Tcp = 6, Udp = 17, Fragment6 = 44, Icmp6 = 58;
