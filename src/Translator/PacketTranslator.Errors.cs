@@ -73,11 +73,7 @@ public sealed partial class PacketTranslator
         int quoted = Math.Min(total, Icmpv4ErrorMax - 28);
         int at = start - 28;
         Span<byte> e = buffer.Slice(at, 28 + quoted);
-        e[20] = 3;
-        e[21] = (byte)code;
-        W16(e, 22, 0);
-        W32(e, 24, 0);
-        W16(e, 22, Checksum.Finish(Checksum.Add(0, e.Slice(20))));
+        WriteIcmp4Header(e.Slice(20), 3, code, 0);
         int flags = UnfragmentedFlags(e.Length, out int id);
         // From 192.0.0.8: the translator has no IPv4 address of its own (RFC 7600 §4.8).
         WriteIpv4Header(e, 0, e.Length, id, flags, OneHop(64), Icmp4, DummyIpv4, src);
@@ -142,12 +138,7 @@ public sealed partial class PacketTranslator
         Span<byte> sender = stackalloc byte[16];
         p.Slice(8, 16).CopyTo(sender);
         WriteIpv6Header(e, 0, 8 + quoted, Icmp6, OneHop(64), _map.MapIpv6, sender);
-        e[40] = (byte)type;
-        e[41] = (byte)code;
-        W16(e, 42, 0);
-        W32(e, 44, pointer);
-        Span<byte> icmp = e.Slice(40);
-        W16(e, 42, Checksum.Finish(Checksum.Add(Checksum.PseudoHeader6(_map.MapIpv6, sender, Icmp6, icmp.Length), icmp)));
+        WriteIcmp6Header(e.Slice(40), type, code, pointer, _map.MapIpv6, sender);
         start = at;
         length = e.Length;
         return true;

@@ -257,12 +257,7 @@ public sealed partial class PacketTranslator
         Span<byte> outp = buffer.Slice(at, 48 + innerPayload);
         WriteIpv4Header(outp.Slice(28), innerTc, Math.Max(20, innerTotal), innerId, innerFlags, innerHop,
             innerProtocol == Icmp6 ? Icmp4 : innerProtocol, innerSrc, innerDst);
-        outp[20] = (byte)newType;
-        outp[21] = (byte)newCode;
-        W16(outp, 22, 0);
-        W32(outp, 24, rest);
-        Span<byte> icmp4 = outp.Slice(20);
-        W16(outp, 22, Checksum.Finish(Checksum.Add(0, icmp4)));
+        WriteIcmp4Header(outp.Slice(20), newType, newCode, rest);
         int errorFlags = UnfragmentedFlags(outp.Length, out int errorId);
         WriteIpv4Header(outp, trafficClass, outp.Length, errorId, errorFlags, OneHop(hopLimit), Icmp4, src, dst);
         start = at;

@@ -214,12 +214,7 @@ public sealed partial class PacketTranslator
         WriteIpv6Header(outp.Slice(48), innerTos, Math.Max(0, innerTotal - innerIhl),
             innerProtocol == Icmp4 ? Icmp6 : innerProtocol, innerTtl, innerSrc6, _map.MapIpv6);
         WriteIpv6Header(outp, tos, total - 40, Icmp6, OneHop(ttl), _map.MapIpv6, dst6);
-        outp[40] = (byte)newType;
-        outp[41] = (byte)newCode;
-        W16(outp, 42, 0);
-        W32(outp, 44, rest);
-        Span<byte> icmp6 = outp.Slice(40);
-        W16(outp, 42, Checksum.Finish(Checksum.Add(Checksum.PseudoHeader6(_map.MapIpv6, dst6, Icmp6, icmp6.Length), icmp6)));
+        WriteIcmp6Header(outp.Slice(40), newType, newCode, rest, _map.MapIpv6, dst6);
         start = at;
         length = total;
         return DropReason.None;

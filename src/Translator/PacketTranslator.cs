@@ -169,6 +169,29 @@ public sealed partial class PacketTranslator
         return totalLength > DfThreshold ? 0x4000 : 0;
     }
 
+    /// <summary>
+    /// An ICMPv4 message's header (type, code, the word after the checksum) and its checksum
+    /// over <paramref name="icmp"/>, the whole message with what it quotes already in place.
+    /// </summary>
+    private static void WriteIcmp4Header(Span<byte> icmp, int type, int code, uint rest)
+    {
+        icmp[0] = (byte)type;
+        icmp[1] = (byte)code;
+        W16(icmp, 2, 0);
+        W32(icmp, 4, rest);
+        W16(icmp, 2, Checksum.Finish(Checksum.Add(0, icmp)));
+    }
+
+    /// <summary>The same for ICMPv6, whose checksum covers the pseudo-header of <paramref name="src"/> and <paramref name="dst"/> too.</summary>
+    private static void WriteIcmp6Header(Span<byte> icmp, int type, int code, uint rest, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst)
+    {
+        icmp[0] = (byte)type;
+        icmp[1] = (byte)code;
+        W16(icmp, 2, 0);
+        W32(icmp, 4, rest);
+        W16(icmp, 2, Checksum.Finish(Checksum.Add(Checksum.PseudoHeader6(src, dst, Icmp6, icmp.Length), icmp)));
+    }
+
     /// <summary>Sum of an IPv4 address as two 16-bit words.</summary>
     private static uint Sum4(uint a) => (a >> 16) + (a & 0xffff);
 

@@ -179,6 +179,25 @@ class Judge:
             self.errors.append(f"{field}: {detail or 'not as required'}")
 
 
+def icmp_message(j, e, section, type_, code, rest=None, src=None, dst=None):
+    """The checks every ICMP or ICMPv6 message `e` (a V4 or V6) gets: protocol, addresses,
+    type and code, the word after the checksum (MTU or pointer), checksum, size."""
+    v6 = isinstance(e, V6)
+    ntop = n6 if v6 else n4
+    j.eq(f"{'ICMPv6' if v6 else 'ICMPv4'} ({section})", 58 if v6 else 1, e.upper if v6 else e.proto)
+    if src is not None:
+        j.eq("source", src, ntop(e.src))
+    if dst is not None:
+        j.eq("destination", dst, ntop(e.dst))
+    p = e.payload
+    j.eq(f"type/code ({section})", (type_, code), (p[0], p[1]) if len(p) >= 2 else None)
+    if rest is not None:
+        j.eq(f"MTU/pointer word ({section})", rest, struct.unpack("!I", p[4:8])[0] if len(p) >= 8 else None)
+    j.true(f"checksum ({section})", e.l4_ok())
+    if v6:
+        j.true("at most 1280 bytes (RFC 4443 §2.4)", len(e.raw) <= 1280)
+
+
 class Case:
     def __init__(self, name, section, tag, send, judge, settle=0.25):
         self.name, self.section, self.tag, self.send, self.judge, self.settle = name, section, tag, send, judge, settle
@@ -257,41 +276,20 @@ def build(args):
                 j.true("upper-layer checksum (§5.5)", v4.l4_ok())
         return f
 
-    def icmp4_error_to_sender(type_, code, sent: bytes, mtu=None, quote_min=28):
-        """An ICMPv4 error on the LAN to the sender of `sent`, quoting it."""
-        s4 = V4(sent)
+    def error_to_sender(type_, code, sent: bytes, rest=None):
+        """An ICMP error from the CE back to the sender of `sent` (ICMPv4 on the LAN for an IPv4
+        packet, ICMPv6 on the WAN for an IPv6 one), quoting its header (IPv4: and 8 bytes)."""
+        v4 = sent[0] >> 4 == 4
+        s = V4(sent) if v4 else V6(sent)
+        quote = 28 if v4 else 40
 
         def f(j, out):
-            got = only(j, out, "lan", 1)
+            got = only(j, out, "lan" if v4 else "wan", 1)
             if not got:
                 return
             e = got[0]
-            j.eq("ICMPv4", 1, e.proto)
-            j.eq("to the sender", n4(s4.src), n4(e.dst))
-            j.eq("type/code", (type_, code), (e.payload[0], e.payload[1]) if len(e.payload) >= 2 else None)
-            j.true("ICMP checksum", e.l4_ok())
-            j.true("quotes the packet's header and 8 bytes",
-                   as_forwarded(e.payload[8:8 + quote_min]) == as_forwarded(sent[:quote_min]))
-            if mtu is not None:
-                j.eq("next-hop MTU", mtu, struct.unpack("!H", e.payload[6:8])[0] if len(e.payload) >= 8 else None)
-        return f
-
-    def icmp6_error_to_sender(type_, code, sent: bytes, rest=None):
-        s6 = V6(sent)
-
-        def f(j, out):
-            got = only(j, out, "wan", 1)
-            if not got:
-                return
-            e = got[0]
-            j.eq("ICMPv6", 58, e.upper)
-            j.eq("to the sender", n6(s6.src), n6(e.dst))
-            j.eq("type/code", (type_, code), (e.payload[0], e.payload[1]) if len(e.payload) >= 2 else None)
-            j.true("ICMPv6 checksum", e.l4_ok())
-            j.true("at most 1280 bytes (RFC 4443 §2.4)", len(e.raw) <= 1280)
-            j.true("quotes the packet", as_forwarded(e.payload[8:48]) == as_forwarded(sent[:40]))
-            if rest is not None:
-                j.eq("pointer/MTU", rest, struct.unpack("!I", e.payload[4:8])[0])
+            icmp_message(j, e, "to the sender", type_, code, rest=rest, dst=(n4 if v4 else n6)(s.src))
+            j.true("quotes the packet", as_forwarded(e.payload[8:8 + quote]) == as_forwarded(sent[:quote]))
         return f
 
     def add(name, section, tag, send, judge, settle=0.25):
@@ -366,22 +364,22 @@ def build(args):
     # Both fragments in one case: a CE with conntrack loaded (nf_defrag) holds the first until
     # the last arrives, then forwards both.
     add("o-zero-checksum-fragments-dropped-whole", "4.5 4.4", "rfc7915", lan(z1) + lan(z2),
-        icmp4_error_to_sender(3, 13, raw(z1)))
+        error_to_sender(3, 13, raw(z1)))
 
     p = IP(src=C4, dst=R4, ttl=2, id=0x106) / UDP(sport=P, dport=33434) / Raw(data(12))
     add("o-ttl-2-leaves-with-hop-limit-1", "4.1", "rfc7915", lan(p), judge46(raw(p), hop_in=2))
     p = IP(src=C4, dst=R4, ttl=1, id=0x107) / UDP(sport=P, dport=33435) / Raw(data(12))
-    add("o-ttl-1-time-exceeded-from-the-ce", "4.1", "rfc7915", lan(p), icmp4_error_to_sender(11, 0, raw(p)))
+    add("o-ttl-1-time-exceeded-from-the-ce", "4.1", "rfc7915", lan(p), error_to_sender(11, 0, raw(p)))
     p = IP(src=C4, dst=R4, ttl=255, id=0x108) / UDP(sport=P, dport=7000) / Raw(data(12))
     add("o-ttl-255", "4.1", "rfc7915", lan(p), judge46(raw(p), hop_in=255))
     p = IP(src=C4, dst=R4, ttl=64, flags="DF", id=0x109) / UDP(sport=P, dport=7000) / Raw(data(1472))  # 1500 bytes
-    add("o-df-too-big-fragmentation-needed", "4 (router)", "rfc7915", lan(p), icmp4_error_to_sender(3, 4, raw(p), mtu=WAN - 20))
+    add("o-df-too-big-fragmentation-needed", "4 (router)", "rfc7915", lan(p), error_to_sender(3, 4, raw(p), rest=WAN - 20))
     p = IP(src=C4, dst=R4, ttl=64, id=0x10a, options=[IPOption(b"\x07\x07\x04\x00\x00\x00\x00\x01")]) / UDP(sport=P, dport=7000) / Raw(data(20))
     add("o-ipv4-options-ignored", "4.1", "rfc7915", lan(p), judge46(raw(p)))
     p = IP(src=C4, dst=R4, ttl=64, id=0x10b, options=[IPOption(b"\x83\x07\x04\xc6\x33\x64\x09\x01")]) / UDP(sport=P, dport=7000) / Raw(data(20))
 
     def source_route(sent):
-        error = icmp4_error_to_sender(3, 5, sent)
+        error = error_to_sender(3, 5, sent)
 
         def f(j, out):
             # MUST: not translated. The SHOULD (Source Route Failed) is judged when the CE's
@@ -395,24 +393,28 @@ def build(args):
 
     p = IP(src=C4, dst=R4, ttl=64, id=0x10c) / ICMP(type=8, id=P, seq=5) / Raw(data(56))
 
-    def echo46(type6, sent):
-        s4 = V4(sent)
+    def echo(type_out, sent, section):
+        """An echo message translated: type mapped, id, sequence and data kept, checksum
+        recomputed (with the pseudo-header for ICMPv6, without for ICMPv4), one hop."""
+        to6 = sent[0] >> 4 == 4
+        s = V4(sent) if to6 else V6(sent)
 
         def f(j, out):
-            got = only(j, out, "wan", 1)
+            got = only(j, out, "wan" if to6 else "lan", 1)
             if not got:
                 return
-            v6 = got[0]
-            j.eq("ICMPv6 (§4.2)", 58, v6.upper)
-            j.eq("type (§4.2)", type6, v6.payload[0])
-            j.eq("id and sequence kept", s4.payload[4:8], v6.payload[4:8])
-            j.eq("data kept", s4.payload[8:], v6.payload[8:])
-            j.true("ICMPv6 checksum with the pseudo-header (§4.2)", v6.l4_ok())
-            j.eq("hop limit = TTL - 1", s4.ttl - 1, v6.hop)
+            e = got[0]
+            icmp_message(j, e, section, type_out, 0, rest=struct.unpack("!I", s.payload[4:8])[0])
+            j.eq("data kept", s.payload[8:], e.payload[8:])
+            if to6:
+                j.eq("hop limit = TTL - 1", s.ttl - 1, e.hop)
+            else:
+                j.eq("TTL = hop limit - 1", s.hop - 1, e.ttl)
+                j.eq("DF by size (§5.1)", e.total > 1260, e.df)
         return f
-    add("o-echo-request", "4.2", "rfc7915", lan(p), echo46(128, raw(p)))
+    add("o-echo-request", "4.2", "rfc7915", lan(p), echo(128, raw(p), "§4.2"))
     p = IP(src=C4, dst=R4, ttl=64, id=0x10d) / ICMP(type=0, id=7777, seq=5) / Raw(data(56))
-    add("o-echo-reply", "4.2", "rfc7915", lan(p), echo46(129, raw(p)))
+    add("o-echo-reply", "4.2", "rfc7915", lan(p), echo(129, raw(p), "§4.2"))
     for t, c, nm in ((13, 0, "timestamp"), (4, 0, "source-quench"), (5, 1, "redirect"), (9, 0, "router-advertisement"),
                      (10, 0, "router-solicitation")):
         body = raw(IP(src=R4, dst=C4, ttl=30) / UDP(sport=53, dport=P) / Raw(data(8))) if t in (4, 5) else data(12)
@@ -440,13 +442,7 @@ def build(args):
                 return
             v6 = got[0]
             e = v6.payload
-            j.eq("outer source (MAP address)", M6, n6(v6.src))
-            j.eq("outer destination", R6, n6(v6.dst))
-            j.eq("ICMPv6 (§4.2)", 58, v6.upper)
-            j.eq("type/code (§4.2)", (type6, code6), (e[0], e[1]))
-            j.eq("MTU/pointer (§4.2)", rest6, struct.unpack("!I", e[4:8])[0])
-            j.true("ICMPv6 checksum (§4.2)", v6.l4_ok())
-            j.true("at most 1280 bytes (§4.2, RFC 4443)", len(v6.raw) <= 1280)
+            icmp_message(j, v6, "§4.2", type6, code6, rest=rest6, src=M6, dst=R6)
             j.eq("hop limit = TTL - 1", 63, v6.hop)
             if len(e) >= 48:
                 iv6 = V6(e[8:] + bytes(max(0, 48 - len(e[8:]))))
@@ -490,17 +486,17 @@ def build(args):
     # MAP checks (RFC 7597/7599), with the RFC 7915 §4.4 error for the discarded packet
     p = IP(src=C4, dst=R4, ttl=64, id=0x10e) / Raw(b"\x00\x00\x08\x00" + data(20))
     p[IP].proto = 47
-    add("o-gre-on-shared-address", "RFC 7597 5.1, 4.4", "map", lan(p), icmp4_error_to_sender(3, 13, raw(p)))
+    add("o-gre-on-shared-address", "RFC 7597 5.1, 4.4", "map", lan(p), error_to_sender(3, 13, raw(p)))
     p = IP(src=C4, dst=R4, ttl=64, id=0x10f) / UDP(sport=Q, dport=7000) / Raw(data(20))
-    add("o-source-port-outside-set", "RFC 7597 5.1, 4.4", "map", lan(p), icmp4_error_to_sender(3, 13, raw(p)))
+    add("o-source-port-outside-set", "RFC 7597 5.1, 4.4", "map", lan(p), error_to_sender(3, 13, raw(p)))
     p = IP(src=C4, dst=R4, ttl=64, id=0x110) / ICMP(type=8, id=Q, seq=1) / Raw(data(16))
-    add("o-echo-id-outside-set", "RFC 7597 5.1, 4.4", "map", lan(p), icmp4_error_to_sender(3, 13, raw(p)))
+    add("o-echo-id-outside-set", "RFC 7597 5.1, 4.4", "map", lan(p), error_to_sender(3, 13, raw(p)))
     p = IP(src=C4, dst=R4, ttl=64) / ICMP(type=3, code=3) / Raw(raw(IP(src=R4, dst="198.51.100.99", ttl=30) / UDP(sport=53, dport=P) / Raw(data(8))))
     add("o-error-about-another-host-dropped", "4.3", "map", lan(p), nothing)
     ic = raw(ICMP(type=8, id=P, seq=9) / Raw(data(40)))
     p1 = IP(src=C4, dst=R4, ttl=64, id=0x5555, flags="MF", proto=1) / Raw(ic[:24])
     p2 = IP(src=C4, dst=R4, ttl=64, id=0x5555, frag=3, proto=1) / Raw(ic[24:])
-    add("o-fragmented-echo", "1.2 4.4", "rfc7915", lan(p1) + lan(p2), icmp4_error_to_sender(3, 13, raw(p1)))
+    add("o-fragmented-echo", "1.2 4.4", "rfc7915", lan(p1) + lan(p2), error_to_sender(3, 13, raw(p1)))
 
     # ================================================================ IPv6 -> IPv4 (§5)
     def v6udp(dport=P, n=64, hop=64, tc=0, fl=0, chk=None, src=R6):
@@ -535,10 +531,7 @@ def build(args):
         got = only(j, out, "wan", 1)
         if not got:
             return
-        e = got[0]
-        j.eq("ICMPv6 Time Exceeded (§5.1: the translator is a router)", (58, 3, 0), (e.upper, e.payload[0], e.payload[1]))
-        j.eq("to the sender", R6, n6(e.dst))
-        j.true("ICMPv6 checksum", e.l4_ok())
+        icmp_message(j, got[0], "§5.1: Time Exceeded from the CE, a router", 3, 0, dst=R6)
     add("i-hop-limit-1-time-exceeded-from-the-ce", "5.1", "rfc7915", wan(p), hop_expired)
 
     w = raw(IPv6(src=R6, dst=M6) / UDP(sport=53, dport=P) / Raw(data(40)))[40:]
@@ -582,7 +575,7 @@ def build(args):
     p = IPv6(src=R6, dst=M6, hlim=64) / IPv6ExtHdrRouting(type=0, segleft=0, addresses=[R6]) / UDP(sport=53, dport=P) / Raw(data(20))
     add("i-routing-header-segments-left-0", "5.1", "rfc7915", wan(p), judge64(raw(p), proto=17))
     p = IPv6(src=R6, dst=M6, hlim=64) / IPv6ExtHdrRouting(type=0, segleft=1, addresses=[R6]) / UDP(sport=53, dport=P, chksum=0x1234) / Raw(data(20))
-    add("i-routing-header-segments-left-1", "5.1", "rfc7915", wan(p), icmp6_error_to_sender(4, 0, raw(p), rest=43))
+    add("i-routing-header-segments-left-1", "5.1", "rfc7915", wan(p), error_to_sender(4, 0, raw(p), rest=43))
     p = v6udp(chk=0)
 
     def no_lan(j, out):
@@ -590,24 +583,9 @@ def build(args):
     add("i-udp-zero-checksum-dropped", "5.1 (RFC 8200 8.1)", "rfc7915", wan(p), no_lan)
     p = IPv6(src=R6, dst=M6, hlim=64) / ICMPv6Unknown(type=128, code=0) / Raw(struct.pack("!HH", 7777, 3) + data(40))
 
-    def echo64(type4, sent):
-        s6 = V6(sent)
-
-        def f(j, out):
-            got = only(j, out, "lan", 1)
-            if not got:
-                return
-            v4 = got[0]
-            j.eq("ICMPv4 (§5.2)", 1, v4.proto)
-            j.eq("type (§5.2)", type4, v4.payload[0])
-            j.eq("id, sequence and data kept", s6.payload[4:], v4.payload[4:])
-            j.true("ICMPv4 checksum without pseudo-header (§5.2)", v4.l4_ok())
-            j.eq("TTL = hop limit - 1", s6.hop - 1, v4.ttl)
-            j.eq("DF by size (§5.1)", v4.total > 1260, v4.df)
-        return f
-    add("i-echo-request", "5.2", "rfc7915", wan(p), echo64(8, raw(p)))
+    add("i-echo-request", "5.2", "rfc7915", wan(p), echo(8, raw(p), "§5.2"))
     p = IPv6(src=R6, dst=M6, hlim=64) / ICMPv6Unknown(type=129, code=0) / Raw(struct.pack("!HH", P, 3) + data(40))
-    add("i-echo-reply", "5.2", "rfc7915", wan(p), echo64(0, raw(p)))
+    add("i-echo-reply", "5.2", "rfc7915", wan(p), echo(0, raw(p), "§5.2"))
     for t, nm in ((200, "unknown-informational"), (130, "mld-query"), (135, "neighbor-solicitation"), (137, "redirect")):
         p = IPv6(src=R6, dst=M6, hlim=255 if t in (135, 137) else 64) / ICMPv6Unknown(type=t, code=0) / Raw(data(20))
         add(f"i-icmpv6-{nm}-dropped", "5.2", "rfc7915", wan(p), no_lan)
@@ -628,12 +606,7 @@ def build(args):
                 return
             v4 = got[0]
             e = v4.payload
-            j.eq("outer source", src, n4(v4.src))
-            j.eq("outer destination", C4, n4(v4.dst))
-            j.eq("ICMPv4 (§5.2)", 1, v4.proto)
-            j.eq("type/code (§5.2)", (type4, code4), (e[0], e[1]))
-            j.eq("MTU/pointer word (§5.2)", rest4, struct.unpack("!I", e[4:8])[0])
-            j.true("ICMPv4 checksum (§5.2)", v4.l4_ok())
+            icmp_message(j, v4, "§5.2", type4, code4, rest=rest4, src=src, dst=C4)
             j.true("outer header checksum", v4.header_ok)
             j.eq("TTL = hop limit - 1", 63, v4.ttl)
             iv = V4(e[8:] + bytes(max(0, 28 - len(e[8:]))))
@@ -673,16 +646,16 @@ def build(args):
 
     # MAP checks with the RFC 7915 §5.4 error
     p = v6udp(dport=Q)
-    add("i-destination-port-outside-set", "RFC 7597 8.2, 5.4", "map", wan(p), icmp6_error_to_sender(1, 1, raw(p)))
+    add("i-destination-port-outside-set", "RFC 7597 8.2, 5.4", "map", wan(p), error_to_sender(1, 1, raw(p)))
     p = v6udp(src="2001:db8:eeee::1")
-    add("i-source-not-mappable", "RFC 7599 5.1, 5.4", "map", wan(p), icmp6_error_to_sender(1, 1, raw(p)))
+    add("i-source-not-mappable", "RFC 7599 5.1, 5.4", "map", wan(p), error_to_sender(1, 1, raw(p)))
     p = IPv6(src=R6, dst=M6, hlim=64, nh=47) / Raw(b"\x00\x00\x08\x00" + data(20))
-    add("i-gre-on-shared-address", "RFC 7597 5.1, 5.4", "map", wan(p), icmp6_error_to_sender(1, 1, raw(p)))
+    add("i-gre-on-shared-address", "RFC 7597 5.1, 5.4", "map", wan(p), error_to_sender(1, 1, raw(p)))
     body = bytearray(struct.pack("!BBHHH", 128, 0, 0, 1, 1) + data(40))
     body[2:4] = struct.pack("!H", 0xffff ^ csum(pseudo6(a6(R6), a6(M6), 58, len(body)) + bytes(body)))
     r1 = IPv6(src=R6, dst=M6, hlim=64) / IPv6ExtHdrFragment(nh=58, offset=0, m=1, id=0x7777) / Raw(bytes(body[:24]))
     r2 = IPv6(src=R6, dst=M6, hlim=64) / IPv6ExtHdrFragment(nh=58, offset=3, m=0, id=0x7777) / Raw(bytes(body[24:]))
-    add("i-fragmented-echo", "1.2 5.4", "rfc7915", wan(r1) + wan(r2), icmp6_error_to_sender(1, 1, raw(r1)))
+    add("i-fragmented-echo", "1.2 5.4", "rfc7915", wan(r1) + wan(r2), error_to_sender(1, 1, raw(r1)))
     wq = raw(IPv6(src=R6, dst=M6) / UDP(sport=53, dport=Q) / Raw(data(40)))[40:]
     s1 = IPv6(src=R6, dst=M6, hlim=64) / IPv6ExtHdrFragment(nh=17, offset=0, m=1, id=0x8888) / Raw(wq[:24])
     s2 = IPv6(src=R6, dst=M6, hlim=64) / IPv6ExtHdrFragment(nh=17, offset=3, m=0, id=0x8888) / Raw(wq[24:])
