@@ -18,6 +18,8 @@ packages=(
   python3
   # counts the daemon's fdatasync calls under a DHCPv6 flood (tests/Lab/FloodLabTests.cs)
   strace
+  # the RFC 7915 corpus (tests/Translator/corpus/rfc7915_corpus.py): crafted packets, wire captures
+  python3-scapy
   # benchmarks
   time bc
 )
