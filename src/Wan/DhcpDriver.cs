@@ -63,6 +63,9 @@ internal sealed class DhcpDriver : IDisposable
         _store = new LeaseStore(config.FlashDir);
     }
 
+    /// <summary>Called after every lease event: lease timers, and a refused content, show in the status even when the state does not move.</summary>
+    public Action LeaseShown { get; set; } = () => { };
+
     /// <summary>Why a lease's MAP content cannot be used (null: it can): the daemon's checks.</summary>
     public Func<MapContent, string?> Usable { get; set; } = _ => null;
 
@@ -87,7 +90,7 @@ internal sealed class DhcpDriver : IDisposable
     /// a restart adopts; after a reboot, what the first message confirms (Rebind) instead of a
     /// Solicit. Its content is checked like a received one.
     /// </summary>
-    public Lease? LoadStored(bool sameBootOnly)
+    public Lease? LoadStored()
     {
         LeaseRecord? record = _store.Read(out string? problem);
         if (record is null)
@@ -97,9 +100,6 @@ internal sealed class DhcpDriver : IDisposable
             return null;
         }
         string bootId = Clock.KernelBootId();
-        bool sameBoot = bootId.Length != 0 && bootId == record.BootId;
-        if (sameBootOnly && !sameBoot)
-            return null;
         long? age = record.AgeMs(bootId, Clock.BootTimeMs(), Clock.UnixNow());
         Lease? lease = record.ToLease(_loop.NowMs, age ?? 0, out string why);
         if (lease is null)
@@ -281,11 +281,10 @@ internal sealed class DhcpDriver : IDisposable
                     key = "";
                 }
                 if (key != _machine.Applied && _machine.Applied.Length != 0 && _loop.NowMs < HoldDownUntilMs)
-                {
                     HoldBack(change);
-                    break;
-                }
-                _post(WanEvent.Reply(key, ChangeName(change)));
+                else
+                    _post(WanEvent.Reply(key, ChangeName(change)));
+                LeaseShown();
                 break;
             case LeaseChange.Expired:
                 Lease = null;

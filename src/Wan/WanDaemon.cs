@@ -77,7 +77,7 @@ public sealed class WanDaemon : IDisposable
         _watch = new WanWatch(_config, _rtnl, _machine, Post, r => _provisioner.Executor.IsOwned(r),
             () => _provisioner.Executor.MissingOwned().Count != 0, _logs);
         _watch.Open(_loop, AfterEvents);
-        _dhcp = new DhcpDriver(_config, _loop, _machine, _static, Post, AfterEvents, _logs) { Usable = Usable };
+        _dhcp = new DhcpDriver(_config, _loop, _machine, _static, Post, AfterEvents, _logs) { Usable = Usable, LeaseShown = WriteStatus };
         _status.Attach(_provisioner, _dhcp, _watch, _tun);
 
         WriteStatus();
@@ -101,7 +101,7 @@ public sealed class WanDaemon : IDisposable
     {
         (bool linkUp, bool ipv6Ready, bool mapPresent) = _watch!.ReadFacts();
         bool wanReady = linkUp && ipv6Ready && (_config.Translator != TranslatorKind.None || mapPresent);
-        Lease? stored = _static is null ? _dhcp!.LoadStored(sameBootOnly: false) : null;
+        Lease? stored = _static is null ? _dhcp!.LoadStored() : null;
         MapContent? candidate = _static ?? (stored is null ? null : MapContent.FromLease(stored));
         if (candidate is not null && Usable(candidate) is not null)
             candidate = null;

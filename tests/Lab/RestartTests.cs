@@ -17,11 +17,11 @@ namespace Mapt.Tests.Lab;
 [TestClass]
 public sealed class RestartTests
 {
-    /// <summary>A TCP echo server and a UDP counter in the "internet" namespace, on 198.51.100.10.</summary>
-    private const string Servers = @"
+    /// <summary>A TCP echo server and a UDP counter on the given address (argv: file, address).</summary>
+    internal const string Servers = @"
 import socket, sys, threading, time
-tcp = socket.socket(); tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); tcp.bind(('198.51.100.10', 7000)); tcp.listen(4)
-udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); udp.bind(('198.51.100.10', 7001))
+tcp = socket.socket(); tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); tcp.bind((sys.argv[2], 7000)); tcp.listen(4)
+udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); udp.bind((sys.argv[2], 7001))
 got = set()
 def echo(c):
     while True:
@@ -46,17 +46,17 @@ while True:
     /// <summary>
     /// From the LAN host: one long-lived TCP connection that sends a numbered line every 100 ms
     /// and checks its echo, and a UDP flow of 100 datagrams a second, numbered. Writes
-    /// "tcp-ok-count tcp-error udp-sent" to its file.
+    /// "tcp-ok-count tcp-error udp-sent" to its file (argv: file, server, own address).
     /// </summary>
-    private const string Client = @"
+    internal const string Client = @"
 import socket, sys, time, os
 out = sys.argv[1]
-t = socket.create_connection(('198.51.100.10', 7000)); t.settimeout(5)
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(('198.51.100.130', 42100))
+t = socket.create_connection((sys.argv[2], 7000)); t.settimeout(5)
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind((sys.argv[3], 42100))
 ok = 0; err = '-'; sent = 0; next_tcp = time.time()
 print('connected', flush=True)
 while True:
-    u.sendto(b'%d' % sent, ('198.51.100.10', 7001)); sent += 1
+    u.sendto(b'%d' % sent, (sys.argv[2], 7001)); sent += 1
     if time.time() >= next_tcp and err == '-':
         next_tcp += 0.1
         try:
@@ -82,7 +82,7 @@ while True:
                 && !w.StartsWith("use=") && !w.StartsWith("zone="))))
             .OrderBy(l => l, StringComparer.Ordinal));
 
-    private static string[] Read(string file) =>
+    internal static string[] Read(string file) =>
         File.Exists(file) ? File.ReadAllText(file).Trim().Split(' ') : Array.Empty<string>();
 
     [TestMethod]
@@ -95,10 +95,10 @@ while True:
         File.WriteAllText(Path.Combine(lab.Work, "servers.py"), Servers);
         File.WriteAllText(Path.Combine(lab.Work, "client.py"), Client);
         var serverUp = new ManualResetEventSlim();
-        lab.Inet.Start("python3", new[] { Path.Combine(lab.Work, "servers.py"), serverFile }, onStdout: l => { if (l == "listening") serverUp.Set(); });
+        lab.Inet.Start("python3", new[] { Path.Combine(lab.Work, "servers.py"), serverFile, "198.51.100.10" }, onStdout: l => { if (l == "listening") serverUp.Set(); });
         Assert.IsTrue(serverUp.Wait(10_000), "the servers did not start");
         var connected = new ManualResetEventSlim();
-        lab.Lan.Start("python3", new[] { Path.Combine(lab.Work, "client.py"), clientFile }, onStdout: l => { if (l == "connected") connected.Set(); });
+        lab.Lan.Start("python3", new[] { Path.Combine(lab.Work, "client.py"), clientFile, "198.51.100.10", "198.51.100.130" }, onStdout: l => { if (l == "connected") connected.Set(); });
         Assert.IsTrue(connected.Wait(10_000), "the client did not connect through MAP-T");
         Eventually.Until(() => Read(clientFile).Length == 3 && int.Parse(Read(clientFile)[0]) >= 5, TimeSpan.FromSeconds(10), "TCP echoes flowing");
         string conntrack = ConntrackOfMap(lab);

@@ -285,6 +285,16 @@ internal sealed class TranslatorLab : IDisposable
     [System.Runtime.InteropServices.DllImport("libc")]
     private static extern int gettid();
 
+    /// <summary>kill -9 of the daemon, then a new start, waited for until Up: the milliseconds from the kill to Up.</summary>
+    public long Kill9AndRestartDaemon()
+    {
+        var sw = Stopwatch.StartNew();
+        Proc.Run("kill", new[] { "-9", Daemon!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        Daemon.WaitForExit(5000);
+        StartDaemon();
+        return sw.ElapsedMilliseconds;
+    }
+
     /// <summary>SIGTERM (an orderly teardown), then SIGKILL after 10 s; the namespace's dispose kills whatever is left.</summary>
     private void StopDaemon()
     {

@@ -10,7 +10,7 @@
 #
 # Shows `mapt status`, drives flows from the LAN and shows their translated (SNATed) source
 # ports inside the port set, flaps the WAN link, kills mapt with SIGKILL and restarts it (the
-# journal undone, then Up again), stops it with SIGTERM (everything gone, Release seen by
+# configuration taken over, flows kept), stops it with SIGTERM (everything gone, Release seen by
 # Kea). Then MAP-T for real: mapt's own translator (--translator tun) in gw, tayga as the BR in
 # isp, an IPv4 server in web (203.0.113.10, behind the BR): an HTTP fetch from the LAN host,
 # captured on both sides of the BR (IPv6 source = the CE's MAP address, IPv4 source = 192.0.2.18
@@ -172,13 +172,18 @@ sleep 0.5
 in_ns $gw ip route show default | grep -q map0 || fail "the IPv4 default route via map0 was not restored"
 grep -q "deleted behind mapt's back; restored" "$work/mapt.log" && echo "restored (see log)"
 
-say "SIGKILL during Up, then restart: the journal is undone, then Up again"
-echo "journal on flash:"; sed 's/^/  /' "$flash/mapt.journal" | head -20
+say "SIGKILL during Up, then restart: the configuration is taken over as it is (no teardown, no conntrack flush)"
+echo "journal in the run directory:"; cut -c1-150 "$run/mapt.journal" | sed 's/^/  /' | head -20
+flows_before=$(in_ns $gw conntrack -L 2>/dev/null | grep -c "dst=192.0.2.18 " || true)
 kill -9 $mapt_pid; wait $mapt_pid 2>/dev/null; mapt_pid=""
 in_ns $gw "$mapt" status --run-dir "$run"; echo "(exit $?: no daemon)"
 start_mapt
 wait_state Up 30 || fail "restart after SIGKILL: not Up within 30 s"
-grep -q "died with MAP-T applied" "$work/mapt.log" || fail "restart: the journal was not found"
+grep -q "taken over in" "$work/mapt.log" || fail "restart: the configuration was not taken over"
+grep "taken over in" "$work/mapt.log" | cut -c1-160
+flows_after=$(in_ns $gw conntrack -L 2>/dev/null | grep -c "dst=192.0.2.18 " || true)
+echo "conntrack entries NATed to 192.0.2.18: $flows_before before the kill, $flows_after after the restart"
+[ "$flows_after" -ge "$flows_before" ] || fail "restart: flows NATed to the MAP address were lost"
 in_ns $gw "$mapt" status --run-dir "$run" | grep -E "${x}State|Domain.1.Status|${x}PortSet|Rule.1.PSID "
 
 say "SIGTERM: orderly stop, everything removed, Release seen by Kea"
@@ -188,7 +193,7 @@ wait $mapt_pid; rc=$?; mapt_pid=""
 [ $rc = 0 ] || fail "SIGTERM: exit $rc, expected 0"
 after=$(snapshot)
 if [ "$before" != "$after" ]; then fail "after SIGTERM the gateway differs from a clean one"; diff <(echo "$before") <(echo "$after"); fi
-[ -e "$flash/mapt.journal" ] && fail "journal left behind after SIGTERM"
+[ -e "$run/mapt.journal" ] && fail "journal left behind after SIGTERM"
 grep -q -i "DHCP6_RELEASE\|Release" "$work/kea/kea.log" && echo "Kea logged the Release" || fail "Kea did not see a Release"
 in_ns $gw "$mapt" teardown --flash-dir "$flash" --run-dir "$run"
 
