@@ -37,8 +37,11 @@ internal static class StatusVerb
             Console.Error.WriteLine($"mapt status: no daemon is running: {path} names pid {pid}, which is gone (its last state was {state}); 'mapt run' will undo its journal on start, 'mapt teardown' does it now");
             return ExitCodes.StatusNotRunning;
         }
-        string? netDev = AtomicFile.Read("/proc/self/net/dev");
-        List<StatusLine> report = StatusReport.Build(lines, netDev, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        (string device, bool translates) = StatusReport.CountersOf(lines);
+        InterfaceCounters? counters = device.Length == 0 ? null
+            : translates ? AtomicFile.Read("/proc/self/net/dev_snmp6/" + device) is { } snmp6 ? InterfaceCounters.ParseSnmp6(snmp6) : null
+            : AtomicFile.Read("/proc/self/net/dev") is { } netDev ? InterfaceCounters.Parse(netDev, device) : null;
+        List<StatusLine> report = StatusReport.Build(lines, counters, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         Console.Out.Write(options.Json ? StatusReport.Json(report) : StatusReport.Text(report));
         return ExitCodes.Success;
     }

@@ -8,12 +8,17 @@ namespace Mapt.Status;
 /// <summary>What <c>mapt status</c> prints: the daemon's lines with the live counters and LastChange filled in.</summary>
 public static class StatusReport
 {
-    public static List<StatusLine> Build(List<StatusLine> daemon, string? procNetDev, long nowUnix)
+    /// <summary>
+    /// The MAP device whose counters the report shows, and whether it translates (nat46, tun:
+    /// read from its IPv6 counters) or is someone else's device (none: /proc/net/dev).
+    /// </summary>
+    public static (string Device, bool Translates) CountersOf(List<StatusLine> daemon) =>
+        (StateFile.Value(daemon, Tr181View.Interface + "Name") ?? "", StateFile.Value(daemon, Tr181View.Root + "X_MAPT_Translator") is "nat46" or "tun");
+
+    public static List<StatusLine> Build(List<StatusLine> daemon, InterfaceCounters? counters, long nowUnix)
     {
         var output = new List<StatusLine>(daemon.Count + 16);
         var drops = new List<StatusLine>();
-        string device = StateFile.Value(daemon, Tr181View.Interface + "Name") ?? "";
-        bool swapped = StateFile.Value(daemon, Tr181View.Root + "X_MAPT_Translator") == "nat46";
         foreach (StatusLine l in daemon)
         {
             if (l.Path == Tr181View.Interface + "X_MAPT_LastChangeUnix")
@@ -29,8 +34,7 @@ public static class StatusReport
             }
             output.Add(l);
         }
-        InterfaceCounters? counters = procNetDev is null || device.Length == 0 ? null : InterfaceCounters.Parse(procNetDev, device);
-        output.AddRange(Tr181View.StatsLines(counters ?? new InterfaceCounters(default, default), swapped));
+        output.AddRange(Tr181View.StatsLines(counters ?? new InterfaceCounters(default, default)));
         output.AddRange(drops);
         return output;
     }

@@ -86,14 +86,13 @@ public static class Tr181View
         !s.Enable ? "Disabled" : s.Misconfigured ? "Error_Misconfigured" : s.LastError.Length != 0 && !s.Configured ? "Error" : s.Configured ? "Enabled" : "Disabled";
 
     /// <summary>
-    /// Interface.Stats. from the kernel's counters of the MAP device. nat46 counts in the
-    /// opposite direction (what it translated into the stack counts as received on the device):
-    /// <paramref name="swapped"/> puts them back the TR-181 way round.
+    /// Interface.Stats. from the kernel's counters of the MAP device (for a translating one
+    /// its IPv6 counters: <see cref="InterfaceCounters.ParseSnmp6"/>).
     /// </summary>
-    public static List<StatusLine> StatsLines(InterfaceCounters c, bool swapped)
+    public static List<StatusLine> StatsLines(InterfaceCounters c)
     {
-        InterfaceCounters.Direction sent = swapped ? c.Rx : c.Tx;
-        InterfaceCounters.Direction received = swapped ? c.Tx : c.Rx;
+        InterfaceCounters.Direction sent = c.Tx;
+        InterfaceCounters.Direction received = c.Rx;
         string p = Interface + "Stats.";
         return new List<StatusLine>
         {
