@@ -5,13 +5,13 @@ namespace Mapt.Provisioning;
 /// <summary>
 /// The values a plan is made from, as plain text and numbers: the CE's MAP result (address,
 /// port set, MAP IPv6 address), the BMR, the DMR and the FMRs. Addresses are in the text form
-/// the kernel prints back (dotted quad; RFC 5952 for IPv6).
+/// the kernel prints back (dotted quad; for IPv6 <see cref="Nat46Text"/>).
 /// </summary>
 /// <param name="Ipv4Address">The CE's IPv4 address (shared, or its own for 1:1).</param>
 /// <param name="PortSet">The CE's port ranges; empty when the address is not shared (k = 0).</param>
 /// <param name="MapIpv6Address">The CE's MAP IPv6 address (RFC 7599 section 6).</param>
 /// <param name="Bmr">The Basic Mapping Rule.</param>
-/// <param name="DmrPrefix">The DMR address, RFC 5952 text.</param>
+/// <param name="DmrPrefix">The DMR address, as the kernel prints it (<see cref="Nat46Text"/>).</param>
 /// <param name="DmrLength">The DMR length (RFC 6052: 32, 40, 48, 56, 64 or 96).</param>
 /// <param name="Fmrs">Forwarding Mapping Rules (mesh), in the order received.</param>
 public sealed record PlanInput(

@@ -3,12 +3,12 @@ using Mapt.Map;
 
 namespace Mapt.Provisioning;
 
-/// <summary>The plan's input from the MAP engine's values (src/Map): texts as the kernel prints them back.</summary>
+/// <summary>The plan's input from the MAP engine's values (src/Map): texts as the kernel prints them back (<see cref="Nat46Text"/>).</summary>
 public static class PlanInputs
 {
     public static Nat46Rule RuleOf(MapRule rule) => new(
         rule.RuleIpv4Prefix.Address.ToString(), rule.RuleIpv4Prefix.Length,
-        rule.RuleIpv6Prefix.Address.ToString(), rule.RuleIpv6Prefix.Length,
+        Nat46Text.Ipv6(rule.RuleIpv6Prefix.Address), rule.RuleIpv6Prefix.Length,
         rule.EaBitsLength, rule.PsidOffset, rule.PsidLength);
 
     /// <summary>
@@ -30,6 +30,6 @@ public static class PlanInputs
             if (rule.IsFmr)
                 fmrs.Add(RuleOf(rule));
         return new PlanInput(result.Ipv4Address.ToString(), spans, result.MapIpv6Address.ToString(), RuleOf(result.Rule),
-            dmr.Prefix.Address.ToString(), dmr.Prefix.Length, fmrs);
+            Nat46Text.Ipv6(dmr.Prefix.Address), dmr.Prefix.Length, fmrs);
     }
 }
