@@ -50,6 +50,8 @@ case "${1:-x64}" in
   demo)
     need_tools
     publish linux-x64
+    publish linux-arm64
+    ./toolchain/firmware/build.sh "$root/out/linux-arm64/mapt" >/dev/null
     exec ./tests/lab/demo.sh "$root/out/linux-x64/mapt"
     ;;
   *) echo "usage: ./build.sh [x64|aarch64|test|bench|demo]" >&2; exit 2 ;;
