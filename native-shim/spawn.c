@@ -36,7 +36,9 @@ static void close_fd(int *fd)
 }
 
 /* Appends what is readable on *fd to buf (keeping at most cap bytes; the rest is read and
- * dropped so the child never blocks on a full pipe). Closes *fd at end of file. */
+ * dropped so the child never blocks on a full pipe). *len counts every byte read, kept or
+ * not, so the caller can tell a cut output (*len > cap) from a whole one. Closes *fd at end
+ * of file. */
 static void drain(int *fd, char *buf, size_t cap, size_t *len)
 {
     char scratch[4096];
@@ -46,7 +48,7 @@ static void drain(int *fd, char *buf, size_t cap, size_t *len)
             size_t room = cap > *len ? cap - *len : 0;
             size_t take = (size_t)n < room ? (size_t)n : room;
             memcpy(buf + *len, scratch, take);
-            *len += take;
+            *len += (size_t)n;
             continue;
         }
         if (n < 0 && errno == EINTR)
@@ -59,7 +61,8 @@ static void drain(int *fd, char *buf, size_t cap, size_t *len)
 }
 
 /*
- * Runs argv[0] (looked up in PATH) with argv, feeding input on its stdin.
+ * Runs argv[0] (looked up in PATH) with argv, feeding input on its stdin. *out_len and
+ * *err_len are the whole output's lengths: more than the capacity means it was cut.
  * Returns 0 when the child ended (*wait_status set), -1 when it could not be started (errno
  * set), -2 when it was killed at the deadline (*wait_status set).
  */

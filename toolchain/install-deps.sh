@@ -20,6 +20,10 @@ packages=(
   radvd
   # a misbehaving DHCPv6 server in the probe tests (tests/Dhcpv6/ProbeBinaryTests.cs)
   python3
+  # counts the daemon's fdatasync calls under a DHCPv6 flood (tests/Lab/FloodLabTests.cs)
+  strace
+  # the RFC 7915 corpus (tests/Translator/corpus/rfc7915_corpus.py): crafted packets, wire captures
+  python3-scapy
   # benchmarks
   time bc
 )

@@ -26,9 +26,6 @@ internal static partial class ApplyLog
     [LoggerMessage(EventId = 506, Level = LogLevel.Information, Message = "nat46: device {Device} in {Path} already holds the planned rule pairs; nothing written")]
     public static partial void Nat46AlreadyConfigured(ILogger logger, string device, string path);
 
-    [LoggerMessage(EventId = 507, Level = LogLevel.Information, Message = "Datapath {Phase}: nat46 and packet filter done; link, route and sysctl steps are left to the netlink executor ({Pending} step(s))")]
-    public static partial void DatapathDone(ILogger logger, string phase, int pending);
-
     [LoggerMessage(EventId = 508, Level = LogLevel.Information, Message = "nat46: device {Device} in {Path} holds the same FMR pairs and another BMR/DMR pair; editing that pair in place with 'config' (the device and its routes stay)")]
     public static partial void Nat46EditInPlace(ILogger logger, string device, string path);
 }

@@ -5,6 +5,15 @@ public sealed record ChildResult(int ExitCode, int Signal, bool TimedOut, string
 {
     public bool Succeeded => !TimedOut && Signal == 0 && ExitCode == 0;
 
+    /// <summary>How many bytes the child wrote to stdout, kept or not.</summary>
+    public long StdoutLength { get; init; }
+
+    /// <summary>How many of those bytes were kept in <see cref="Stdout"/>.</summary>
+    public long StdoutKept { get; init; }
+
+    /// <summary>The child wrote more than was kept: <see cref="Stdout"/> is only its beginning.</summary>
+    public bool StdoutTruncated => StdoutLength > StdoutKept;
+
     public string Describe() => TimedOut ? "killed at the timeout"
         : Signal != 0 ? "killed by signal " + Signal.ToString(System.Globalization.CultureInfo.InvariantCulture)
         : "exit status " + ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture);

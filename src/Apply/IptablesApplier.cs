@@ -1,4 +1,7 @@
+using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 using Mapt.Provisioning;
 using Microsoft.Extensions.Logging;
 
@@ -6,12 +9,23 @@ namespace Mapt.Apply;
 
 /// <summary>
 /// Applies restore texts with ONE `iptables-restore --noflush --wait` (or ip6tables-restore) per
-/// change, so each change commits atomically per table. What is installed is read with
-/// iptables-save first, so setup replaces an older ruleset in the same commit and teardown
-/// removes exactly what is there (twice is harmless).
+/// change, so each change commits atomically per table. What is installed is read first, one
+/// `iptables-save -t TABLE` per table mapt uses (a gateway's whole ruleset is not mapt's
+/// business, and can be megabytes), so setup replaces an older ruleset in the same commit and
+/// teardown removes exactly what is there (twice is harmless). A read that did not come back
+/// whole is a failure, never a smaller truth.
 /// </summary>
 public sealed class IptablesApplier
 {
+    /// <summary>The largest `iptables-save -t TABLE` output read (a gateway's table of a few hundred thousand rules).</summary>
+    public const int MaxSaveBytes = 64 * 1024 * 1024;
+
+    private const int FirstReadBytes = 1024 * 1024;
+
+    /// <summary>The tables mapt's rules live in, per family (IptablesRules).</summary>
+    private static readonly string[] Tables4 = { "mangle", "nat", "filter" };
+    private static readonly string[] Tables6 = { "filter" };
+
     private readonly IptablesTools _tools;
     private readonly ILogger _logger;
     private readonly int _timeoutMs;
@@ -23,14 +37,41 @@ public sealed class IptablesApplier
         _timeoutMs = timeoutMs;
     }
 
-    /// <summary>What of mapt is installed now.</summary>
+    public IptablesTools Tools => _tools;
+
+    /// <summary>What of mapt is installed now in the tables it uses.</summary>
     public IptablesState Read(IpFamily family)
     {
+        var text = new StringBuilder();
+        foreach (string table in family == IpFamily.Ipv4 ? Tables4 : Tables6)
+            text.Append(Save(family, table));
+        return IptablesState.Parse(text.ToString());
+    }
+
+    /// <summary>
+    /// One table's `iptables-save -t TABLE` text, whole, or an <see cref="ApplyException"/>. A
+    /// table bigger than the first buffer is read again with room for all of it.
+    /// </summary>
+    public string Save(IpFamily family, string table)
+    {
         string save = family == IpFamily.Ipv4 ? _tools.Save4 : _tools.Save6;
-        ChildResult result = ChildProcess.Run(new[] { save }, "", _timeoutMs);
-        if (!result.Succeeded)
-            throw new ApplyException($"{save} failed ({result.Describe()}): {result.Stderr.Trim()}");
-        return IptablesState.Parse(result.Stdout);
+        int capacity = FirstReadBytes;
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            ChildResult result = ChildProcess.Run(new[] { save, "-t", table }, "", _timeoutMs, capacity);
+            // A table the kernel has not set up (its module not loaded yet) holds nothing of mapt's.
+            if (!result.Succeeded && result.ExitCode == 1 && result.Stderr.Contains("does not exist", System.StringComparison.Ordinal))
+                return "";
+            if (!result.Succeeded)
+                throw new ApplyException($"{save} -t {table} failed ({result.Describe()}): {result.Stderr.Trim()}");
+            if (!result.StdoutTruncated)
+                return result.Stdout;
+            if (result.StdoutLength > MaxSaveBytes)
+                break;
+            capacity = (int)result.StdoutLength + 64 * 1024;
+        }
+        throw new ApplyException($"{save} -t {table}: the table's listing did not come back whole (more than {capacity.ToString(CultureInfo.InvariantCulture)} bytes); "
+            + "nothing was changed, since removing or adding mapt's rules from a partial listing could leave duplicates behind");
     }
 
     /// <summary>Installs <paramref name="ruleset"/>, replacing whatever of mapt is there, in one restore.</summary>
@@ -41,9 +82,14 @@ public sealed class IptablesApplier
     }
 
     /// <summary>Removes every mapt chain and jump of the family; nothing when none is installed.</summary>
-    public void Teardown(IpFamily family)
+    public void Teardown(IpFamily family) => Remove(family, Read(family));
+
+    /// <summary>Removes the named chains and the jumps into them, as installed now (others of mapt's are left).</summary>
+    public void Remove(IpFamily family, IReadOnlyList<IptablesChainName> chains) => Remove(family, Read(family).Only(chains));
+
+    private void Remove(IpFamily family, IptablesState installed)
     {
-        string text = IptablesScript.Teardown(Read(family));
+        string text = IptablesScript.Teardown(installed);
         if (text.Length == 0)
         {
             ApplyLog.NothingInstalled(_logger, family == IpFamily.Ipv4 ? "iptables" : "ip6tables");

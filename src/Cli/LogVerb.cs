@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Mapt.Cli;
 
-[Verb("log", HelpText = "Read the log ring on flash (works without a running daemon).")]
+[Verb("log", HelpText = "Read the flash log, both rings in time order (works without a running daemon).")]
 internal sealed class LogOptions : VerbOptions
 {
     [Option("flash-dir", MetaValue = "DIR", HelpText = "The flash log directory.")]
@@ -42,9 +42,9 @@ internal static class LogVerb
         LogQuery query = ToQuery(options);
         string dir = options.FlashDir ?? LoggingOptions.DefaultFlashDir;
         FlashLogContents contents = FlashLogContents.Read(dir);
-        if (contents.LastSequence < 0 && !options.Follow)
+        if (!contents.Found && !options.Follow)
         {
-            Console.Error.WriteLine($"mapt log: no flash log in {dir} (no readable log.N segment); nothing to show");
+            Console.Error.WriteLine($"mapt log: no flash log in {dir} (no readable log.N or run.N segment); nothing to show");
             return ExitCodes.Failure;
         }
         var lines = new List<FlashLine>();
@@ -62,15 +62,13 @@ internal static class LogVerb
         if (!options.Follow)
             return ExitCodes.Success;
 
-        // Until interrupted: what was appended since, at the same level and time filters.
-        long sequence = contents.LastSequence;
-        int offset = contents.LastOffset;
+        // Until interrupted: what was appended since to either ring, at the same level and time filters.
+        FlashLogPosition position = contents.Position;
         while (true)
         {
             Thread.Sleep(FollowPollMs);
-            FlashLogContents more = FlashLogContents.ReadAfter(dir, sequence, offset);
-            sequence = more.LastSequence;
-            offset = more.LastOffset;
+            FlashLogContents more = FlashLogContents.ReadAfter(dir, position);
+            position = more.Position;
             lines.Clear();
             foreach (FlashLine line in more.Lines)
                 if (query.Matches(line))

@@ -20,6 +20,12 @@ internal sealed class PlanOptions : RuleOptions
     [Option("wan-mtu", MetaValue = "1280..65535", HelpText = "WAN MTU (default 1500).")]
     public string? WanMtu { get; set; }
 
+    [Option("translator", MetaValue = "nat46|none|tun", HelpText = "Who translates (default nat46): what mapt run --translator would apply.")]
+    public string? Translator { get; set; }
+
+    [Option("wan-gateway", MetaValue = "IPV6", HelpText = "The WAN's IPv6 default gateway: the next hop of the route to the DMR (shown only when given).")]
+    public string? WanGateway { get; set; }
+
     [Option("only", MetaValue = "nat46|iptables|ip6tables", HelpText = "Print only this text, exactly as it would be written.")]
     public string? Only { get; set; }
 
@@ -44,6 +50,8 @@ internal static class PlanVerb
         if (arguments.Dmr is not Dmr dmr)
             throw new UsageException("--dmr is required (expected IPV6/LEN, the BR's prefix: 32, 40, 48, 56, 64 or 96)");
         MapResult result = arguments.ComputeForPrefix(endUser, options.Prefix!);
+        if (SenseCheck.Check(arguments.Rules, dmr, endUser, System.Array.Empty<Ipv4Prefix>()) is string nonsense)
+            throw new UsageException(nonsense + "; nothing would be applied");
 
         int wanMtu = PlanSettings.DefaultWanMtu;
         if (options.WanMtu is not null && (!int.TryParse(options.WanMtu, NumberStyles.None, CultureInfo.InvariantCulture, out wanMtu) || wanMtu is < 1280 or > 65535))
@@ -57,10 +65,26 @@ internal static class PlanVerb
         if (options.Only is not null && options.Json)
             throw new UsageException("--only prints the exact text; it cannot be combined with --json");
 
+        TranslatorKind translator = options.Translator switch
+        {
+            null or "nat46" => TranslatorKind.Nat46,
+            "none" => TranslatorKind.None,
+            "tun" => TranslatorKind.Tun,
+            _ => throw new UsageException($"--translator '{options.Translator}' is not valid (expected nat46|none|tun)"),
+        };
+        Ipv6Address? gateway = null;
+        if (options.WanGateway is not null)
+        {
+            if (!Ipv6Address.TryParse(options.WanGateway, out Ipv6Address g))
+                throw new UsageException($"--wan-gateway '{options.WanGateway}' is not an IPv6 address (expected the WAN's default gateway, e.g. fe80::1)");
+            gateway = g;
+        }
         var settings = new PlanSettings(
             WanInterface: options.Wan ?? PlanSettings.DefaultWan,
             MapDevice: options.MapDev ?? PlanSettings.DefaultMapDevice,
-            WanMtu: wanMtu);
+            WanMtu: wanMtu,
+            Translator: translator,
+            WanGateway: gateway);
         PlanInput input = PlanInputs.From(result, dmr, arguments.Rules);
         if (!Plan.TryCreate(input, settings, out Plan? plan, out string refusal))
             throw new UsageException(refusal);

@@ -75,7 +75,7 @@ internal sealed class RuleArguments
         if (!Ipv4Prefix.TryParse(fields[1], out Ipv4Prefix ipv4, out NetParseError netError))
             throw Fail(who + names[1], fields[1]!, NetParseErrors.Describe(netError));
         int eaLength = ParseNumber(who + names[2], fields[2]!, 48);
-        int offset = fields[3] == null ? PortParameters.DefaultPsidOffset : ParseNumber(who + names[3], fields[3]!, 16);
+        int offset = fields[3] == null ? PortParameters.DefaultPsidOffset : ParseNumber(who + names[3], fields[3]!, PortParameters.MaxPsidOffset);
         int psidLength = fields[4] == null ? 0 : ParseNumber(who + names[4], fields[4]!, 16);
         int psid = fields[5] == null ? 0 : ParseNumber(who + names[5], fields[5]!, 65535);
         if (fields[5] != null && fields[4] == null)

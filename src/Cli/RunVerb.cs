@@ -17,10 +17,10 @@ internal sealed class RunOptions : VerbOptions
     [Option("map-dev", MetaValue = "IFNAME", HelpText = "MAP-T translator device name.")]
     public string? MapDev { get; set; }
 
-    [Option("flash-dir", MetaValue = "DIR", HelpText = "Persistent directory: logs, DUID, journal.")]
+    [Option("flash-dir", MetaValue = "DIR", HelpText = "Persistent directory: logs, DUID, lease.")]
     public string? FlashDir { get; set; }
 
-    [Option("run-dir", MetaValue = "DIR", HelpText = "Runtime directory: state file, pid file.")]
+    [Option("run-dir", MetaValue = "DIR", HelpText = "Runtime directory (tmpfs): journal, lock, state file.")]
     public string? RunDir { get; set; }
 
     [Option("translator", MetaValue = "nat46|none|tun", HelpText = "Who translates: the nat46 module, someone else's device, or mapt's own TUN translator.")]
@@ -69,12 +69,19 @@ internal static class RunVerb
             return ExitCodes.Usage;
         }
         // Before detaching too: the init script that starts a second one sees the refusal.
-        using InstanceLock? instance = TakeInstanceLock(config.FlashDir);
+        using InstanceLock? instance = TakeInstanceLock(config.RunDir);
         if (instance is null)
+            return ExitCodes.Failure;
+        // The flash directory too (the log ring, the DUID and the lease are there): a second mapt
+        // with another run directory, a mistyped init script, must not share them. A flash that
+        // cannot hold the lock (read-only) does not stop MAP-T.
+        using InstanceLock? flash = TakeFlashLock(config.FlashDir, out bool flashHeld);
+        if (flashHeld)
             return ExitCodes.Failure;
         if (options.Daemon && Environment.GetEnvironmentVariable(Detach.ChildVariable) != "1")
         {
             instance.Dispose();
+            flash?.Dispose();
             return Detach.Spawn(options.PidFile);
         }
 
@@ -87,7 +94,7 @@ internal static class RunVerb
             using var daemon = new WanDaemon(config, staticContent, logs);
             return daemon.Run();
         }
-        catch (Exception e) when (e is PlatformException or Netlink.NetlinkException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is MaptException or IOException or UnauthorizedAccessException)
         {
             WanLog.Fatal(logs.CreateLogger("Mapt.Wan"), e.Message);
             return ExitCodes.Failure;
@@ -99,14 +106,34 @@ internal static class RunVerb
         }
     }
 
-    /// <summary>The one-instance lock on the flash directory, or null with the reason on stderr.</summary>
-    internal static InstanceLock? TakeInstanceLock(string flashDir, string verb = "run")
+    /// <summary>The lock on the flash directory; <paramref name="held"/> when another mapt has it (said on stderr). Null also when the flash cannot be locked.</summary>
+    private static InstanceLock? TakeFlashLock(string flashDir, out bool held)
     {
+        held = false;
         try
         {
             InstanceLock? taken = InstanceLock.TryTake(flashDir, out int holder);
             if (taken is null)
-                Console.Error.WriteLine($"mapt {verb}: another mapt ({InstanceLock.Describe(holder)}) holds {Path.Combine(flashDir, InstanceLock.FileName)}: it is running on this flash directory; stop it with SIGTERM first; nothing was changed");
+            {
+                held = true;
+                Console.Error.WriteLine($"mapt run: another mapt ({InstanceLock.Describe(holder)}) holds {Path.Combine(flashDir, InstanceLock.FileName)}: it is running on this flash directory; stop it with SIGTERM first; nothing was changed");
+            }
+            return taken;
+        }
+        catch (PlatformException)
+        {
+            return null; // read-only or full flash: the run directory's lock still guards the journal
+        }
+    }
+
+    /// <summary>The one-instance lock in the run directory (beside the journal), or null with the reason on stderr.</summary>
+    internal static InstanceLock? TakeInstanceLock(string runDir, string verb = "run")
+    {
+        try
+        {
+            InstanceLock? taken = InstanceLock.TryTake(runDir, out int holder);
+            if (taken is null)
+                Console.Error.WriteLine($"mapt {verb}: another mapt ({InstanceLock.Describe(holder)}) holds {Path.Combine(runDir, InstanceLock.FileName)}: it is running on this run directory; stop it with SIGTERM first; nothing was changed");
             return taken;
         }
         catch (PlatformException e)

@@ -24,24 +24,21 @@ internal static class StatusVerb
     {
         string runDir = options.RunDir ?? DefaultRunDir;
         string path = StateFile.PathIn(runDir);
-        List<StatusLine>? lines = RunningDaemon.ReadState(runDir);
-        if (lines is null)
+        DaemonView? daemon = RunningDaemon.ReadState(runDir);
+        if (daemon is null)
         {
             Console.Error.WriteLine($"mapt status: no daemon is running (no state file {path}; is 'mapt run' started with --run-dir {runDir}?)");
             return ExitCodes.StatusNotRunning;
         }
-        string pid = RunningDaemon.PidOf(lines);
+        string pid = RunningDaemon.PidOf(daemon);
         if (!RunningDaemon.IsAlive(pid))
         {
-            string state = StateFile.Value(lines, Tr181View.Root + "X_MAPT_State") ?? "unknown";
+            string state = RunningDaemon.StateOf(daemon);
             Console.Error.WriteLine($"mapt status: no daemon is running: {path} names pid {pid}, which is gone (its last state was {state}); 'mapt run' will undo its journal on start, 'mapt teardown' does it now");
             return ExitCodes.StatusNotRunning;
         }
-        (string device, bool translates) = StatusReport.CountersOf(lines);
-        InterfaceCounters? counters = device.Length == 0 ? null
-            : translates ? AtomicFile.Read("/proc/self/net/dev_snmp6/" + device) is { } snmp6 ? InterfaceCounters.ParseSnmp6(snmp6) : null
-            : AtomicFile.Read("/proc/self/net/dev") is { } netDev ? InterfaceCounters.Parse(netDev, device) : null;
-        List<StatusLine> report = StatusReport.Build(lines, counters, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        string? counters = AtomicFile.Read(StatusReport.CountersFile(daemon));
+        List<StatusLine> report = StatusReport.Build(daemon, counters, EventLoop.MonotonicMs);
         Console.Out.Write(options.Json ? StatusReport.Json(report) : StatusReport.Text(report));
         return ExitCodes.Success;
     }

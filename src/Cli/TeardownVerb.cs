@@ -4,19 +4,20 @@ using CommandLine;
 using Mapt.Apply;
 using Mapt.Netlink;
 using Mapt.Platform;
+using Mapt.Provisioning;
 using Mapt.Status;
 using Mapt.Wan;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Mapt.Cli;
 
-[Verb("teardown", HelpText = "Undo everything the journal on flash says mapt applied (init scripts' stop action).")]
+[Verb("teardown", HelpText = "Undo everything the journal in the run directory says mapt applied (init scripts' stop action).")]
 internal sealed class TeardownOptions : VerbOptions
 {
-    [Option("flash-dir", MetaValue = "DIR", HelpText = "Where the journal is kept.")]
+    [Option("flash-dir", MetaValue = "DIR", HelpText = "Persistent directory (logs, DUID, lease).")]
     public string? FlashDir { get; set; }
 
-    [Option("run-dir", MetaValue = "DIR", HelpText = "The daemon's runtime directory.")]
+    [Option("run-dir", MetaValue = "DIR", HelpText = "The daemon's runtime directory: journal, lock, state file.")]
     public string? RunDir { get; set; }
 
     [Option("config", MetaValue = "FILE", HelpText = "Configuration file (key = value).")]
@@ -38,30 +39,41 @@ internal static class TeardownVerb
             Console.Error.WriteLine("mapt teardown: " + e.Message + "; nothing was changed");
             return ExitCodes.Usage;
         }
-        List<StatusLine>? state = RunningDaemon.ReadState(config.RunDir);
+        DaemonView? state = RunningDaemon.ReadState(config.RunDir);
         string running = state is null ? "" : RunningDaemon.PidOf(state);
         if (RunningDaemon.IsAlive(running))
         {
             Console.Error.WriteLine($"mapt teardown: mapt is running (pid {running}); stop it with SIGTERM (it tears down itself), nothing was changed");
             return ExitCodes.Failure;
         }
-        var store = new JournalStore(config.FlashDir);
+        // The lock on the run directory is the guard that cannot be missed: the state file can
+        // be gone while a daemon still runs.
+        using InstanceLock? instance = RunVerb.TakeInstanceLock(config.RunDir, "teardown");
+        if (instance is null)
+            return ExitCodes.Failure;
+        var store = new JournalStore(config.RunDir);
         Journal? journal = store.Read(out string? problem);
         if (journal is null)
         {
-            Console.Out.WriteLine($"mapt teardown: no journal in {config.FlashDir}: nothing of mapt is applied");
+            if (problem is not null)
+            {
+                Console.Error.WriteLine("mapt teardown: " + problem + "; nothing was changed");
+                return ExitCodes.Failure;
+            }
+            Console.Out.WriteLine($"mapt teardown: no journal in {config.RunDir}: nothing of mapt is applied");
             return ExitCodes.Success;
         }
-        // The state file can be gone while a daemon still runs (run dir wiped, another
-        // --run-dir): the lock on the journal's directory is the guard that cannot be missed.
-        using InstanceLock? instance = RunVerb.TakeInstanceLock(config.FlashDir, "teardown");
-        if (instance is null)
+        if (journal.FormatVersion > Journal.Version)
+        {
+            Console.Error.WriteLine($"mapt teardown: {store.Path} {problem}; nothing was changed (the mapt that wrote it can undo it)");
             return ExitCodes.Failure;
+        }
         if (problem is not null)
             Console.Error.WriteLine($"mapt teardown: {store.Path} is damaged ({problem}); undoing the {journal.Entries.Count} change(s) it still lists");
         using RtnlClient rtnl = RtnlClient.Open();
         var iptables = new IptablesApplier(IptablesTools.ByName(config.Iptables) ?? IptablesTools.Default, NullLogger.Instance);
-        JournalReplay.Outcome o = JournalReplay.Run(journal, new SystemUndoer(rtnl, iptables, config.Nat46Control));
+        var executor = new PlanExecutor(rtnl, iptables, config.Nat46Control, NullLogger.Instance);
+        PlanExecutor.UndoOutcome o = executor.Undo(journal.Entries);
         foreach (string f in o.Failures)
             Console.Error.WriteLine("mapt teardown: " + f);
         store.Delete();

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using Mapt.Dhcpv6.Wire;
 using Mapt.Net;
+using Microsoft.Extensions.Logging;
 
 namespace Mapt.Dhcpv6;
 
@@ -10,25 +11,30 @@ public sealed partial class Dhcpv6Client
     /// <summary>
     /// One datagram from port 547. Anything that is not the answer to the exchange in
     /// progress, from the right server, for this client, well-formed and with an acceptable
-    /// MAP-T container, is dropped and logged; the lease in force is never touched by it.
+    /// MAP-T container, is dropped and counted (<see cref="Dropped"/>); the lease in force is
+    /// never touched by it. Anyone on the link can send these, as fast as the link goes: the
+    /// drops are Debug lines, and the refused MAP-T container, which only the server of the
+    /// exchange should send, a rate-limited error that is never synced on its own.
     /// </summary>
     public long OnMessage(ReadOnlySpan<byte> bytes, Ipv6Address source, long nowMs)
     {
-        string from = source.ToString();
         if (!Dhcpv6Message.TryParse(bytes, out Dhcpv6Message m, out ParseError error))
         {
-            MalformedCount++;
+            Count(Dhcpv6DropReason.Malformed);
             LastRejection = error.ToString();
-            Dhcpv6Log.Malformed(_logger, from, LastRejection);
+            if (_logger.IsEnabled(LogLevel.Debug))
+                Dhcpv6Log.Malformed(_logger, source.ToString(), LastRejection, Dhcpv6DropReasons.Name(Dhcpv6DropReason.Malformed));
             return Step(nowMs);
         }
-        string? reason = Check(m);
-        if (reason is not null)
+        Dhcpv6DropReason? reason = Check(m, out string notThis);
+        if (reason is { } dropped)
         {
-            DroppedCount++;
-            Dhcpv6Log.Dropped(_logger, from, reason);
+            Count(dropped);
+            if (_logger.IsEnabled(LogLevel.Debug))
+                Dhcpv6Log.Dropped(_logger, source.ToString(), notThis, Dhcpv6DropReasons.Name(dropped));
             return Step(nowMs);
         }
+        string from = source.ToString();
         // Section 21.24/21.25: honoured from any Advertise or Reply of this exchange, even one
         // that is otherwise refused.
         HonourMaxRt(m);
@@ -42,7 +48,7 @@ public sealed partial class Dhcpv6Client
                 mapt = null;
             if (mapt is null)
             {
-                MalformedCount++;
+                Count(Dhcpv6DropReason.MaptRejected);
                 LastRejection = why;
                 Dhcpv6Log.MaptRejected(_logger, from, why);
                 return Step(nowMs);
@@ -57,20 +63,56 @@ public sealed partial class Dhcpv6Client
         return Step(nowMs);
     }
 
-    /// <summary>Transaction, type, client and server identity (RFC 8415 section 16.3, 16.10).</summary>
-    private string? Check(Dhcpv6Message m)
+    private void Count(Dhcpv6DropReason reason)
     {
+        _drops[(int)reason]++;
+        DroppedTotal++;
+    }
+
+    /// <summary>
+    /// Type, transaction, client and server identity (RFC 8415 section 16.3, 16.10, 18.2.11):
+    /// null when the message answers the exchange in progress, else why not
+    /// (<paramref name="why"/> in words, with the values, for the Debug line).
+    /// </summary>
+    private Dhcpv6DropReason? Check(Dhcpv6Message m, out string why)
+    {
+        why = "";
+        if (m.Type == Dhcpv6MessageType.Reconfigure)
+        {
+            why = "Reconfigure refused (no reconfigure key was negotiated, section 18.2.11)";
+            return Dhcpv6DropReason.ReconfigureRefused;
+        }
         if (State == ClientState.Idle || !_tx.IsActive)
-            return Name(m.Type) + " while no exchange is in progress";
+        {
+            why = Name(m.Type) + " while no exchange is in progress";
+            return Dhcpv6DropReason.Unsolicited;
+        }
         Dhcpv6MessageType expected = State == ClientState.Soliciting ? Dhcpv6MessageType.Advertise : Dhcpv6MessageType.Reply;
         if (m.Type != expected)
-            return Name(m.Type) + " where " + Name(expected) + " was expected";
+        {
+            why = Name(m.Type) + " where " + Name(expected) + " was expected";
+            return Dhcpv6DropReason.UnexpectedType;
+        }
         if (m.TransactionId != _xid)
-            return Name(m.Type) + " for transaction " + m.TransactionId.ToString("x6") + ", the exchange in progress is " + _xid.ToString("x6");
+        {
+            why = Name(m.Type) + " for transaction " + m.TransactionId.ToString("x6") + ", the exchange in progress is " + _xid.ToString("x6");
+            return Dhcpv6DropReason.WrongTransactionId;
+        }
         if (m.ClientId is null || !m.ClientId.AsSpan().SequenceEqual(_settings.Duid))
-            return Name(m.Type) + " without this client's DUID";
+        {
+            why = Name(m.Type) + " without this client's DUID";
+            return Dhcpv6DropReason.WrongClientId;
+        }
         if (m.ServerId is null)
-            return Name(m.Type) + " without a server identifier";
+        {
+            why = Name(m.Type) + " without a server identifier";
+            return Dhcpv6DropReason.MissingServerId;
+        }
+        if (_settings.PinnedServerId is byte[] pinned && !m.ServerId.AsSpan().SequenceEqual(pinned))
+        {
+            why = Name(m.Type) + " from server " + Convert.ToHexString(m.ServerId) + ", not the configured server-duid " + Convert.ToHexString(pinned);
+            return Dhcpv6DropReason.WrongServerId;
+        }
         byte[]? server = State switch
         {
             ClientState.Requesting => _serverId,
@@ -78,7 +120,10 @@ public sealed partial class Dhcpv6Client
             _ => null,
         };
         if (server is not null && !m.ServerId.AsSpan().SequenceEqual(server))
-            return Name(m.Type) + " from server " + Convert.ToHexString(m.ServerId) + ", the exchange is with " + Convert.ToHexString(server);
+        {
+            why = Name(m.Type) + " from server " + Convert.ToHexString(m.ServerId) + ", the exchange is with " + Convert.ToHexString(server);
+            return Dhcpv6DropReason.WrongServerId;
+        }
         return null;
     }
 
@@ -197,6 +242,9 @@ public sealed partial class Dhcpv6Client
         }
         uint t1 = ia.T1 != 0 ? ia.T1 : shortestPreferred == Lease.Infinity ? Lease.Infinity : shortestPreferred / 2;
         uint t2 = ia.T2 != 0 ? ia.T2 : shortestPreferred == Lease.Infinity ? Lease.Infinity : (uint)(shortestPreferred * 4L / 5);
+        // The floors bound what a server (or someone posing as one) can make the CE do per minute.
+        t1 = Math.Max(t1, _settings.MinT1Seconds);
+        t2 = Math.Max(Math.Max(t2, _settings.MinT2Seconds), t1);
         var dns = new Ipv6Address[m.DnsServers.Length];
         for (int i = 0; i < dns.Length; i++)
             dns[i] = new Ipv6Address(m.DnsServers[i]);

@@ -24,6 +24,7 @@ public sealed partial class Dhcpv6Client
     private bool _linkUp = true;
     private int _solMaxRtMs = RetransmissionTable.Solicit.MrtMs;
     private int _infMaxRtMs = RetransmissionTable.InformationRequest.MrtMs;
+    private readonly long[] _drops = new long[Dhcpv6DropReasons.Count];
 
     // Soliciting: the best Advertise so far, and whether the first RT has run out (section 18.2.1).
     private Dhcpv6Message? _bestAdvertise;
@@ -51,10 +52,14 @@ public sealed partial class Dhcpv6Client
     public int SolMaxRtMs => _solMaxRtMs;
     /// <summary>INF_MAX_RT in force, in ms (section 21.25); kept for Information-request.</summary>
     public int InfMaxRtMs => _infMaxRtMs;
+    /// <summary>Datagrams dropped for <paramref name="reason"/> since the client was made.</summary>
+    public long Dropped(Dhcpv6DropReason reason) => _drops[(int)reason];
+    /// <summary>Every drop, whatever the reason: the daemon refreshes `mapt status` when it moves.</summary>
+    public long DroppedTotal { get; private set; }
     /// <summary>Messages refused as malformed or with a refused MAP-T container (what `mapt probe` reports as exit 5).</summary>
-    public int MalformedCount { get; private set; }
+    public int MalformedCount => (int)(Dropped(Dhcpv6DropReason.Malformed) + Dropped(Dhcpv6DropReason.MaptRejected));
     /// <summary>Well-formed messages dropped: wrong transaction, client or server id, type or state.</summary>
-    public int DroppedCount { get; private set; }
+    public int DroppedCount => (int)DroppedTotal - MalformedCount;
     /// <summary>Why the last malformed message or MAP-T container was refused.</summary>
     public string LastRejection { get; private set; } = "";
 
@@ -66,6 +71,32 @@ public sealed partial class Dhcpv6Client
     {
         Dhcpv6Log.Started(_logger, _settings.InterfaceName, Convert.ToHexString(_settings.Duid));
         BeginSolicit(nowMs);
+        return Step(nowMs);
+    }
+
+    /// <summary>
+    /// Starts from a lease kept on flash instead of soliciting: no Solicit delay, and the lease
+    /// confirmed straight away (RFC 8415 section 18.2.4, 18.2.5). With <paramref name="rebind"/>
+    /// (after a reboot: the link may be another one, section 18.2.12) any server may answer;
+    /// without it (the process restarted, the server known) the lease's server is asked with
+    /// Renew, or Rebind once T2 has passed. An expired lease is dropped and Solicit starts.
+    /// </summary>
+    public long Resume(Lease lease, long nowMs, bool rebind)
+    {
+        Dhcpv6Log.Started(_logger, _settings.InterfaceName, Convert.ToHexString(_settings.Duid));
+        if (nowMs >= lease.ExpiresAtMs)
+        {
+            BeginSolicit(nowMs);
+            return Step(nowMs);
+        }
+        Lease = lease;
+        bool renew = !rebind && nowMs < lease.T2AtMs;
+        Dhcpv6Log.Resumed(_logger, lease.EndUserPrefix.ToString(), lease.ServerAddress.ToString(), renew ? "Renew" : "Rebind",
+            ((nowMs - lease.AcquiredAtMs) / 1000).ToString());
+        if (renew)
+            Begin(ClientState.Renewing, Dhcpv6MessageType.Renew, RetransmissionTable.Renew, nowMs, Until(lease.T2AtMs, nowMs));
+        else
+            BeginRebind(nowMs);
         return Step(nowMs);
     }
 

@@ -24,6 +24,21 @@ public sealed class Dhcpv6ClientSettings
     /// a SHOULD against storms after a power cut): for `mapt probe` and tests.
     /// </summary>
     public bool SkipInitialDelay { get; init; }
+    /// <summary>
+    /// Accept Advertise and Reply only from the server with this DUID (config key server-duid):
+    /// on an access link where anyone can answer, an operator can pin the CE to its server.
+    /// </summary>
+    public byte[]? PinnedServerId { get; init; }
+    /// <summary>
+    /// Floors on the server's T1 and T2 (seconds): a server cannot make the CE renew, rewrite the
+    /// stored lease and re-check its MAP content more often than this. 10 s and 16 s keep the
+    /// 1:1.6 ratio of RFC 8415's defaults; real deployments use minutes to hours.
+    /// </summary>
+    public uint MinT1Seconds { get; init; } = DefaultMinT1Seconds;
+    public uint MinT2Seconds { get; init; } = DefaultMinT2Seconds;
+
+    public const uint DefaultMinT1Seconds = 10, DefaultMinT2Seconds = 16;
+
     /// <summary>The jitter source; seeded in tests so timings repeat.</summary>
     public Random Random { get; init; } = new Random();
 }

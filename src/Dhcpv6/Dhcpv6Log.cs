@@ -19,11 +19,13 @@ internal static partial class Dhcpv6Log
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "dhcpv6: sending {Message} on {Iface} failed (link down or its link-local address not ready); trying again in {DelayMs} ms")]
     public static partial void SendFailed(ILogger logger, string message, string iface, string delayMs);
 
-    [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "dhcpv6: dropped a message from {Source}: {Reason}; the lease in force is kept")]
-    public static partial void Dropped(ILogger logger, string source, string reason);
+    // 303 and 304: anyone on the link can send these at line rate; each is counted (mapt status,
+    // X_MAPT_DHCPv6Dropped.{Counter}), so the line is Debug only (docs/notes/logging.md, "Floods").
+    [LoggerMessage(EventId = 303, Level = LogLevel.Debug, Message = "dhcpv6: dropped a message from {Source}: {Reason}; counted as {Counter}, the lease in force is kept")]
+    public static partial void Dropped(ILogger logger, string source, string reason, string counter);
 
-    [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "dhcpv6: dropped a malformed message from {Source}: {Error}; the lease in force is kept")]
-    public static partial void Malformed(ILogger logger, string source, string error);
+    [LoggerMessage(EventId = 304, Level = LogLevel.Debug, Message = "dhcpv6: dropped a malformed message from {Source}: {Error}; counted as {Counter}, the lease in force is kept")]
+    public static partial void Malformed(ILogger logger, string source, string error, string counter);
 
     [LoggerMessage(EventId = 305, Level = LogLevel.Error, Message = "dhcpv6: rejected the MAP-T container (option 95) from {Source}: {Reason}; the reply is dropped and the lease in force is kept")]
     public static partial void MaptRejected(ILogger logger, string source, string reason);
@@ -75,4 +77,7 @@ internal static partial class Dhcpv6Log
 
     [LoggerMessage(EventId = 330, Level = LogLevel.Information, Message = "dhcpv6: waiting for the link-local address on {Iface} to finish duplicate address detection")]
     public static partial void WaitingForLinkLocal(ILogger logger, string iface);
+
+    [LoggerMessage(EventId = 350, Level = LogLevel.Information, Message = "dhcpv6: resuming the stored lease on {Prefix} from {Server} with {Message} (obtained {AgeS} s ago); no Solicit")]
+    public static partial void Resumed(ILogger logger, string prefix, string server, string message, string ageS);
 }

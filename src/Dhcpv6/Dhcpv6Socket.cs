@@ -170,14 +170,20 @@ public sealed unsafe class Dhcpv6Socket : IDhcpv6Transport, IDisposable
     }
 
     /// <summary>
-    /// Reads every datagram waiting (until EAGAIN) and hands each to the client; returns the
-    /// client's next deadline. Datagrams not from port 547 are dropped here.
+    /// Datagrams read per call: a flood on UDP 546 gets this many per loop turn, then timers,
+    /// signals and the other sockets have theirs (poll is level-triggered: the rest waits).
+    /// </summary>
+    public const int Budget = 32;
+
+    /// <summary>
+    /// Reads the datagrams waiting, at most <see cref="Budget"/>, and hands each to the client;
+    /// returns the client's next deadline. Datagrams not from port 547 are dropped here.
     /// </summary>
     public long Drain(Dhcpv6Client client, long nowMs)
     {
         long deadline = long.MaxValue;
         bool any = false;
-        while (true)
+        for (int read = 0; read < Budget; read++)
         {
             sockaddr_in6 from;
             socklen_t fromLength = (socklen_t)sizeof(sockaddr_in6);

@@ -2,7 +2,8 @@ namespace Mapt.Dhcpv6;
 
 /// <summary>
 /// The transmission and retransmission parameters of RFC 8415 section 7.6, one record per
-/// message type the client sends. Renew and Rebind get their MRD from the lease at run time
+/// message type the client sends (Confirm is not among them: it covers addresses only, and
+/// a CE confirms a delegated prefix with Rebind, section 18.2.12). Renew and Rebind get their MRD from the lease at run time
 /// (until T2, until the valid lifetimes end: section 18.2.4, 18.2.5).
 /// </summary>
 public static class RetransmissionTable
@@ -11,8 +12,6 @@ public static class RetransmissionTable
     public static readonly RetransmissionParameters Solicit = new("Solicit", 1000, 1000, 3600_000, 0, 0);
     /// <summary>REQ_TIMEOUT 1 s, REQ_MAX_RT 30 s, REQ_MAX_RC 10.</summary>
     public static readonly RetransmissionParameters Request = new("Request", 0, 1000, 30_000, 10, 0);
-    /// <summary>CNF_MAX_DELAY 1 s, CNF_TIMEOUT 1 s, CNF_MAX_RT 4 s, CNF_MAX_RD 10 s.</summary>
-    public static readonly RetransmissionParameters Confirm = new("Confirm", 1000, 1000, 4000, 0, 10_000);
     /// <summary>REN_TIMEOUT 10 s, REN_MAX_RT 600 s.</summary>
     public static readonly RetransmissionParameters Renew = new("Renew", 0, 10_000, 600_000, 0, 0);
     /// <summary>REB_TIMEOUT 10 s, REB_MAX_RT 600 s.</summary>

@@ -12,8 +12,8 @@ namespace Mapt.Logging;
 /// </summary>
 internal static unsafe class FlashFiles
 {
-    /// <summary>The segment file of a ring slot: log.0, log.1, ...</summary>
-    public static string SlotPath(string directory, int slot) => directory + "/log." + slot.ToString();
+    /// <summary>The segment file of a ring slot: log.0, log.1, ... or run.0, ... (<see cref="FlashStore"/>).</summary>
+    public static string SlotPath(string directory, string prefix, int slot) => directory + "/" + prefix + "." + slot.ToString();
 
     /// <summary>open(2); -1 with <paramref name="errno"/> set on failure.</summary>
     public static int Open(string path, int flags, out int errno)

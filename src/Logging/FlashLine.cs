@@ -15,7 +15,8 @@ namespace Mapt.Logging;
 /// CLOCK_MONOTONIC "seconds.micros" (gateways often start without a real-time clock: the
 /// monotonic offset still orders a boot's lines), BOOT the id of the mapt start that wrote the
 /// line, LEVEL a <see cref="LogLevelWords"/> word. The message is one line: control characters
-/// are escaped, so a line ends only at its '\n', and a line without one was torn by a power loss.
+/// (C0, DEL and C1, <see cref="ControlEscape"/>) are escaped, so a line ends only at its '\n',
+/// a line without one was torn by a power loss, and no line can drive the terminal showing it.
 /// </summary>
 internal sealed class FlashLine
 {
@@ -89,9 +90,12 @@ internal sealed class FlashLine
         return true;
     }
 
-    /// <summary>The line as stored (without '\n').</summary>
-    public override string ToString() =>
-        Time + " " + Mono + " " + Boot + " " + LogLevelWords.Of(Level) + " " + EventId.ToString() + " " + Category + " " + Message;
+    /// <summary>
+    /// The line as stored (without '\n'), for a terminal: a control character that reached the
+    /// file anyway (a C1 control written before they were escaped, a tampered file) is escaped.
+    /// </summary>
+    public override string ToString() => ControlEscape.ForDisplay(
+        Time + " " + Mono + " " + Boot + " " + LogLevelWords.Of(Level) + " " + EventId.ToString() + " " + Category + " " + Message);
 
     /// <summary>One JSON object (mapt log --json); mono in seconds as a number.</summary>
     public string ToJson()
@@ -107,6 +111,25 @@ internal sealed class FlashLine
             .Property("message", Message)
             .EndObject();
         return json.ToString();
+    }
+
+    /// <summary>MONO in microseconds: orders the lines of one boot across the log and run rings.</summary>
+    public long MonoMicros()
+    {
+        long whole = 0, micros = 0;
+        int digits = -1;
+        foreach (char c in Mono)
+        {
+            if (c == '.')
+                digits = 0;
+            else if (digits < 0)
+                whole = whole * 10 + (c - '0');
+            else if (digits++ < 6)
+                micros = micros * 10 + (c - '0');
+        }
+        for (; digits < 6; digits++)
+            micros *= 10;
+        return whole * 1_000_000 + micros;
     }
 
     // Mono was checked to be digits '.' digits when the line was parsed.
@@ -282,19 +305,33 @@ internal sealed class FlashLine
 
         private void Escaped(scoped ReadOnlySpan<byte> utf8)
         {
-            foreach (byte b in utf8)
+            for (int i = 0; i < utf8.Length; i++)
             {
-                if (!IsControl(b))
+                byte b = utf8[i];
+                if (IsControl(b))
+                {
+                    Byte((byte)'\\');
+                    Byte((byte)ControlEscape.Letter(b));
+                }
+                else if (b == C1Lead && i + 1 < utf8.Length && utf8[i + 1] <= 0x9f)
+                {
+                    // A C1 control (U+0080-U+009F is 0xC2 0x80-0x9F in UTF-8): two bytes, and
+                    // its escape is two bytes too, so the length reckoning above holds for it.
+                    Byte((byte)'\\');
+                    Byte((byte)'?');
+                    i++;
+                }
+                else
                 {
                     Byte(b);
-                    continue;
                 }
-                Byte((byte)'\\');
-                Byte(b switch { (byte)'\n' => (byte)'n', (byte)'\r' => (byte)'r', (byte)'\t' => (byte)'t', _ => (byte)'?' });
             }
         }
 
-        private static bool IsControl(byte b) => b < 0x20 || b == 0x7f;
+        private const byte C1Lead = 0xC2;
+
+        // The one-byte controls (C0 and DEL); C1 controls are two-byte sequences, see Escaped.
+        private static bool IsControl(byte b) => b < 0x80 && ControlEscape.IsControl(b);
 
         private static int SequenceLength(byte lead) => lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
     }

@@ -1,17 +1,16 @@
 using System;
-using System.Collections.Generic;
 using Mapt.Platform;
 using Tmds.Linux;
 
 namespace Mapt.Logging;
 
 /// <summary>
-/// The writer of the ring of segment files on flash (log.0 .. log.N-1, each starting with a
-/// sequence header). Bounded: a segment is closed before it would pass
-/// <see cref="LoggingOptions.SegmentBytes"/> (less room kept for the crash line), and the
-/// next slot round the ring is unlinked and reused, so the ring never holds more than
-/// count x size bytes whatever the log rate. Wear-conscious: lines are collected and written
-/// in batches; fdatasync only for warnings and worse and on <see cref="Flush"/>.
+/// The writer of one ring of segment files on flash (<see cref="FlashStore"/>: log.0 ..
+/// log.N-1 or run.0 .. run.N-1, each starting with a sequence header). Bounded: a segment is
+/// closed before it would pass its size (less room kept for the crash line), and the next slot
+/// round the ring is unlinked and reused, so the ring never holds more than count x size bytes
+/// whatever the log rate. Wear-conscious: lines are collected and written in batches;
+/// fdatasync only for lines appended durable and on <see cref="Flush"/>.
 /// Single-threaded: nothing here runs except from the caller.
 /// </summary>
 internal sealed class FlashRing : IDisposable
@@ -20,6 +19,7 @@ internal sealed class FlashRing : IDisposable
     public const int CrashLineReserve = 256;
 
     private readonly string _directory;
+    private readonly FlashStore _store;
     private readonly int _segmentBytes;
     private readonly int _segmentCount;
     private readonly int _batchBytes;
@@ -43,51 +43,48 @@ internal sealed class FlashRing : IDisposable
     public string Directory => _directory;
     public int CurrentSlot => _slot;
 
-    private FlashRing(LoggingOptions options, string bootId, Action<int> onFailure)
+    private FlashRing(string directory, FlashStore store, string bootId, Action<int> onFailure)
     {
-        _directory = options.FlashDir!;
-        _segmentBytes = options.SegmentBytes;
-        _segmentCount = options.SegmentCount;
-        _batchBytes = options.BatchBytes;
+        _directory = directory;
+        _store = store;
+        _segmentBytes = store.SegmentBytes;
+        _segmentCount = store.SegmentCount;
+        _batchBytes = store.BatchBytes;
         _bootId = bootId;
         _onFailure = onFailure;
-        _pending = new byte[options.BatchBytes + FlashLine.MaxBytes];
+        _pending = new byte[store.BatchBytes + FlashLine.MaxBytes];
     }
 
     /// <summary>
-    /// Opens the ring in <see cref="LoggingOptions.FlashDir"/>, appending to the newest segment
-    /// if it has room. Returns null with the errno when the directory cannot be written
-    /// (read-only, full, missing): the caller logs to the console only.
-    /// <paramref name="previousExit"/> is how the last run recorded in the ring ended.
+    /// Opens the ring <paramref name="store"/> in <paramref name="directory"/>, appending to
+    /// its newest segment if it has room. Returns null with the errno when the directory cannot
+    /// be written (read-only, full, missing): the caller logs to the console only.
     /// </summary>
-    public static FlashRing? Open(LoggingOptions options, string bootId, Action<int> onFailure,
-        out PreviousExit previousExit, out bool cutTornTail, out int errno)
+    public static FlashRing? Open(string directory, FlashStore store, string bootId, Action<int> onFailure,
+        out bool cutTornTail, out int errno)
     {
-        options.Validate();
         cutTornTail = false;
-        string directory = options.FlashDir!;
         errno = FlashFiles.MakeDirectory(directory);
-        FlashSegment[] segments = FlashSegment.ReadRing(directory);
-        previousExit = LastExit(segments);
         if (errno != 0)
             return null;
+        FlashSegment[] segments = FlashSegment.ReadRing(directory, store.Prefix);
 
         // A smaller ring than last time: slots past the new count would never be reused.
-        for (int slot = options.SegmentCount; slot < FlashSegment.MaxSlots; slot++)
+        for (int slot = store.SegmentCount; slot < FlashSegment.MaxSlots; slot++)
             foreach (FlashSegment s in segments)
                 if (s.Slot == slot)
-                    FlashFiles.Unlink(FlashFiles.SlotPath(directory, slot));
+                    FlashFiles.Unlink(FlashFiles.SlotPath(directory, store.Prefix, slot));
 
-        var ring = new FlashRing(options, bootId, onFailure);
+        var ring = new FlashRing(directory, store, bootId, onFailure);
         FlashSegment? newest = null;
         for (int i = segments.Length - 1; i >= 0 && newest is null; i--)
-            if (segments[i].Slot < options.SegmentCount)
+            if (segments[i].Slot < store.SegmentCount)
                 newest = segments[i];
         if (newest is not null && newest.Bytes.Length + FlashLine.MaxBytes < ring.Limit)
         {
             ring._slot = newest.Slot;
             ring._sequence = newest.Sequence;
-            ring._fd = FlashFiles.Open(FlashFiles.SlotPath(directory, newest.Slot), LibC.O_WRONLY | LibC.O_APPEND, out errno);
+            ring._fd = FlashFiles.Open(FlashFiles.SlotPath(directory, store.Prefix, newest.Slot), LibC.O_WRONLY | LibC.O_APPEND, out errno);
             if (ring._fd < 0)
                 return null;
             ring._size = FlashFiles.Size(ring._fd);
@@ -116,15 +113,17 @@ internal sealed class FlashRing : IDisposable
             if (errno != 0)
                 return null;
         }
-        NativeShim.CrashSetTarget(ring._fd, bootId);
+        if (store.HoldsCrashLine)
+            NativeShim.CrashSetTarget(ring._fd, bootId);
         return ring;
     }
 
     private long Limit => _segmentBytes - CrashLineReserve;
 
     /// <summary>
-    /// Adds one formatted line. <paramref name="durable"/> (warnings and worse) writes and
-    /// fdatasyncs it before returning, so the line that explains a crash is on flash first.
+    /// Adds one formatted line. <paramref name="durable"/> writes and fdatasyncs it before
+    /// returning, so the line that explains a run or a crash is on flash first (the provider
+    /// decides which: <see cref="LogLineKind"/>).
     /// </summary>
     public void Append(ReadOnlySpan<byte> line, bool durable)
     {
@@ -167,7 +166,26 @@ internal sealed class FlashRing : IDisposable
         if (_fd < 0)
             return;
         Flush();
-        NativeShim.CrashSetTarget(-1, _bootId);
+        Close();
+    }
+
+    /// <summary>
+    /// Closes the ring without writing what is batched (the other ring failed: the flash is
+    /// given up as a whole); <see cref="Append"/> does nothing after it.
+    /// </summary>
+    public void Abandon()
+    {
+        _failed = true;
+        _pendingLength = 0;
+        Close();
+    }
+
+    private void Close()
+    {
+        if (_fd < 0)
+            return;
+        if (_store.HoldsCrashLine)
+            NativeShim.CrashSetTarget(-1, _bootId);
         FlashFiles.Close(_fd);
         _fd = -1;
     }
@@ -217,7 +235,8 @@ internal sealed class FlashRing : IDisposable
         if (errno != 0)
             return errno;
         // Re-pointed before the old segment closes: the crash handler never holds a closed fd.
-        NativeShim.CrashSetTarget(_fd, _bootId);
+        if (_store.HoldsCrashLine)
+            NativeShim.CrashSetTarget(_fd, _bootId);
         FlashFiles.Close(old);
         Rotations++;
         return 0;
@@ -229,8 +248,8 @@ internal sealed class FlashRing : IDisposable
         int slot = (_slot + 1) % _segmentCount;
         // Unlinked, not truncated: ext4 flushes a file truncated to zero when it is closed
         // (auto_da_alloc), one forced write-back per rotation.
-        FlashFiles.Unlink(FlashFiles.SlotPath(_directory, slot));
-        int fd = FlashFiles.Open(FlashFiles.SlotPath(_directory, slot), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_TRUNC | LibC.O_APPEND, out int errno);
+        FlashFiles.Unlink(FlashFiles.SlotPath(_directory, _store.Prefix, slot));
+        int fd = FlashFiles.Open(FlashFiles.SlotPath(_directory, _store.Prefix, slot), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_TRUNC | LibC.O_APPEND, out int errno);
         if (fd < 0)
             return errno;
         byte[] header = FlashSegment.Header(_sequence + 1);
@@ -254,23 +273,7 @@ internal sealed class FlashRing : IDisposable
             return;
         _failed = true;
         _pendingLength = 0;
-        NativeShim.CrashSetTarget(-1, _bootId);
-        FlashFiles.Close(_fd);
-        _fd = -1;
+        Close();
         _onFailure(errno);
-    }
-
-    /// <summary>How the run recorded last in the ring ended: its last readable line says.</summary>
-    private static PreviousExit LastExit(FlashSegment[] segments)
-    {
-        var lines = new List<FlashLine>();
-        int skipped = 0;
-        for (int i = segments.Length - 1; i >= 0; i--)
-        {
-            FlashSegment.ParseLines(segments[i].Bytes, 0, lines, out _, ref skipped);
-            if (lines.Count > 0)
-                return PreviousExit.FromLastLine(lines[lines.Count - 1]);
-        }
-        return PreviousExit.None;
     }
 }

@@ -56,14 +56,14 @@ internal sealed class FlashSegment
         return true;
     }
 
-    /// <summary>Every readable segment of the directory, oldest first.</summary>
-    public static FlashSegment[] ReadRing(string directory)
+    /// <summary>Every readable segment of one ring (<see cref="FlashStore.Prefix"/>) in the directory, oldest first.</summary>
+    public static FlashSegment[] ReadRing(string directory, string prefix)
     {
         var found = new FlashSegment[MaxSlots];
         int count = 0;
         for (int slot = 0; slot < MaxSlots; slot++)
         {
-            byte[]? bytes = FlashFiles.ReadAll(FlashFiles.SlotPath(directory, slot));
+            byte[]? bytes = FlashFiles.ReadAll(FlashFiles.SlotPath(directory, prefix, slot));
             if (bytes is null || !TryReadSequence(bytes, out long sequence))
                 continue;
             // Insertion by sequence: a handful of segments, and no sort machinery in the binary.

@@ -12,6 +12,7 @@ internal static class LoggingEventIds
     public const int CleanStop = 802;
     public const int FlashWriteFailed = 803;
     public const int TornTailCut = 804;
+    public const int LinesSuppressed = 820;
     public const int TestHookFlood = 898;
     public const int TestHookLine = 899;
     public const int Crash = 9000;

@@ -25,6 +25,10 @@ internal static partial class LoggingLog
         Message = "the newest flash log segment in {Directory} ended in a torn line (power lost while writing); the torn part was cut off")]
     public static partial void TornTailCut(ILogger logger, string directory);
 
+    [LoggerMessage(EventId = LoggingEventIds.LinesSuppressed, Level = LogLevel.Information,
+        Message = "suppressed {Count} similar line(s) of event {EventId}{From} in the last {Seconds} s (at most {Burst} at once, then one every {Every} s)")]
+    public static partial void LinesSuppressed(ILogger logger, string count, string eventId, string from, string seconds, string burst, string every);
+
     [LoggerMessage(EventId = LoggingEventIds.TestHookFlood, Level = LogLevel.Information,
         Message = "test hook: information line {Number}, written on request to fill the flash log")]
     public static partial void TestHookFlood(ILogger logger, int number);

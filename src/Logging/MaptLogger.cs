@@ -20,7 +20,7 @@ internal sealed class MaptLogger : ILogger
     // Kept tiny: every [LoggerMessage] state type instantiates this method once in the binary.
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (IsEnabled(logLevel))
+        if (IsEnabled(logLevel) && _provider.Admit(eventId.Id, state))
             _provider.Write(_category, logLevel, eventId.Id, formatter(state, exception), exception);
     }
 

@@ -6,7 +6,7 @@ public enum MapError
     None = 0,
     /// <summary>EA-bits length above 48 (RFC 7598 section 4.1).</summary>
     EaBitsLengthTooLong,
-    /// <summary>PSID offset above 16.</summary>
+    /// <summary>PSID offset above 16 (PortParameters.MaxPsidOffset).</summary>
     PsidOffsetOutOfRange,
     /// <summary>PSID length above 16.</summary>
     PsidLengthOutOfRange,

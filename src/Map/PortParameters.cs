@@ -11,11 +11,21 @@ namespace Mapt.Map;
 public readonly struct PortParameters : IEquatable<PortParameters>
 {
     /// <summary>RFC 7597 section 5.1: excludes the system ports 0-1023.</summary>
+    /// <summary>
+    /// The largest PSID offset a of the algorithm (RFC 7597 section 5.1: a + k &lt;= 16; a = 16
+    /// leaves no PSID bits, port 0 alone excluded): what rules, static rules and the command
+    /// line accept. The one home of the PSID-offset limits, with <see cref="MaxPsidOffsetOnTheWire"/>.
+    /// </summary>
+    public const int MaxPsidOffset = 16;
+
+    /// <summary>The largest offset S46_PORTPARAMS can carry (RFC 7598 section 4.5: 0..15): what the DHCPv6 reader accepts.</summary>
+    public const int MaxPsidOffsetOnTheWire = 15;
+
     public const int DefaultPsidOffset = 6;
 
     public static PortParameters Default => new(DefaultPsidOffset, 0, 0);
 
-    /// <summary>a: the number of high bits of a port excluded from the PSID (0..16).</summary>
+    /// <summary>a: the number of high bits of a port excluded from the PSID (0..<see cref="MaxPsidOffset"/>).</summary>
     public int PsidOffset { get; }
     /// <summary>k: the PSID length; 0 means no explicit PSID.</summary>
     public int PsidLength { get; }
@@ -71,7 +81,7 @@ public readonly struct PortParameters : IEquatable<PortParameters>
     private static bool Check(int psidOffset, int psidLength, out MapError error)
     {
         error = MapError.None;
-        if ((uint)psidOffset > 16)
+        if ((uint)psidOffset > MaxPsidOffset)
             error = MapError.PsidOffsetOutOfRange;
         else if ((uint)psidLength > 16)
             error = MapError.PsidLengthOutOfRange;

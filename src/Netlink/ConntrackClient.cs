@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using Mapt.Map;
 
 namespace Mapt.Netlink;
 
@@ -71,33 +70,6 @@ public sealed class ConntrackClient : IDisposable
     /// <summary>Deletes the entries NATed to <paramref name="address"/> (their reply goes to it).</summary>
     public int DeleteNatTo(InetAddress address) =>
         Delete(e => e.Reply.Destination == address, address.Family);
-
-    /// <summary>
-    /// Deletes the entries NATed to <paramref name="address"/> whose NAT port (the reply's
-    /// destination port; the identifier for ICMP) lies outside every (First, Last) range.
-    /// </summary>
-    public int DeleteOutsidePorts(InetAddress address, ReadOnlySpan<(ushort First, ushort Last)> ranges)
-    {
-        (ushort First, ushort Last)[] kept = ranges.ToArray();
-        return Delete(e => e.Reply.Destination == address && !InRanges(e.Reply.DestinationPortOrId, kept), address.Family);
-    }
-
-    /// <summary>
-    /// Deletes the entries NATed to <paramref name="address"/> whose NAT port (the identifier for
-    /// ICMP) the CE may no longer use: outside <paramref name="ports"/> (RFC 7597 section 5.1).
-    /// </summary>
-    public int DeleteOutsidePortSet(InetAddress address, PortSet ports) =>
-        Delete(e => e.Reply.Destination == address && !ports.Contains(e.Reply.DestinationPortOrId), address.Family);
-
-    internal static bool InRanges(ushort port, (ushort First, ushort Last)[] ranges)
-    {
-        foreach ((ushort first, ushort last) in ranges)
-        {
-            if (port >= first && port <= last)
-                return true;
-        }
-        return false;
-    }
 
     private void DeleteOne(ConntrackEntry e)
     {

@@ -7,7 +7,7 @@ namespace Mapt.Netlink;
 /// errno by its C name and, when the kernel gave one, its extended-ack text
 /// (NLMSGERR_ATTR_MSG), e.g. "add route 192.0.2.0/24: ENODEV (kernel: Device not found)".
 /// </summary>
-public sealed class NetlinkException : Exception
+public sealed class NetlinkException : Platform.MaptException
 {
     public NetlinkException(string operation, int errno, string? extendedAck = null)
         : base(Describe(operation, errno, extendedAck))

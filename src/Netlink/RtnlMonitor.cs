@@ -7,7 +7,8 @@ namespace Mapt.Netlink;
 /// <summary>
 /// The event side of rtnetlink: a non-blocking socket joined to the link, address and route
 /// groups of both families. The event loop watches <see cref="Fd"/> and calls
-/// <see cref="Drain"/>, which hands every change to the callbacks and returns at EAGAIN.
+/// <see cref="Drain"/>, which hands the changes to the callbacks and returns at EAGAIN or
+/// after its budget of datagrams (the loop calls it again on the next turn).
 /// When the kernel drops events because the socket buffer was full (ENOBUFS) nothing is
 /// guessed: the queue is discarded, the receive buffer doubled (up to a cap), the whole state
 /// dumped again through the request client and delivered to <see cref="Resynced"/>.
@@ -73,14 +74,18 @@ public sealed partial class RtnlMonitor : IDisposable
     /// <summary>Sets SO_RCVBUF (tests shrink it to provoke ENOBUFS).</summary>
     public void SetReceiveBufferSize(int bytes) => _socket.SetReceiveBufferSize(bytes);
 
+    /// <summary>Datagrams read per call: a storm of link or route events cannot keep the loop from its timers and signals.</summary>
+    public const int Budget = 64;
+
     /// <summary>
-    /// Reads and dispatches until nothing is queued; returns the number of events delivered
-    /// (a re-dump counts as one). Callback exceptions propagate to the loop.
+    /// Reads and dispatches until nothing is queued or <see cref="Budget"/> datagrams were read;
+    /// returns the number of events delivered (a re-dump counts as one). Callback exceptions
+    /// propagate to the loop.
     /// </summary>
     public int Drain()
     {
         int delivered = 0;
-        while (true)
+        for (int read = 0; read < Budget; read++)
         {
             int error = _socket.TryReceive(out ReadOnlySpan<byte> datagram);
             if (error == Errno.EAGAIN)
@@ -107,6 +112,7 @@ public sealed partial class RtnlMonitor : IDisposable
                 delivered++;
             }
         }
+        return delivered;
     }
 
     private bool Dispatch(in NetlinkMessage m)

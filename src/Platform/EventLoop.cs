@@ -9,8 +9,10 @@ namespace Mapt.Platform;
 /// <summary>
 /// The daemon's one event loop, as small C daemons have it (uloop): poll over a fixed set of
 /// fds, timers, and signals turned into fd events by the native shim's self-pipe. Nothing runs
-/// on another thread; a handler must drain its fd until EAGAIN, since the loop only says
-/// "readable". A handler that throws is logged and the loop goes on.
+/// on another thread. Fairness is by budget: a handler reads at most its budget of messages
+/// per call and returns (poll is level-triggered, so the rest makes the fd ready again on the
+/// next turn), and due timers run between handlers, so a flood on one socket cannot hold back
+/// a T1 timer, a lease expiry or SIGTERM. A handler that throws is logged and the loop goes on.
 /// </summary>
 public sealed partial class EventLoop : IDisposable
 {
@@ -27,7 +29,10 @@ public sealed partial class EventLoop : IDisposable
     public EventLoop(ILogger logger) => _logger = logger;
 
     /// <summary>The loop's clock: CLOCK_MONOTONIC in milliseconds (wall-clock changes do not move it).</summary>
-    public long NowMs => Stopwatch.GetTimestamp() / (Stopwatch.Frequency / 1000);
+    public long NowMs => MonotonicMs;
+
+    /// <summary>CLOCK_MONOTONIC in milliseconds: system-wide, so another process (mapt status) can count from a time the daemon took.</summary>
+    public static long MonotonicMs => Stopwatch.GetTimestamp() / (Stopwatch.Frequency / 1000);
 
     /// <summary>How many times poll returned: the idle wake-up count the benchmarks report.</summary>
     public long Wakeups { get; private set; }
@@ -150,6 +155,10 @@ public sealed partial class EventLoop : IDisposable
             {
                 LogHandlerFailed(_logger, reader.Name, fd, e.Message, e);
             }
+            // Between handlers: a timer that came due while one handler worked through its budget runs now.
+            RunExpiredTimers();
+            if (_stopped)
+                return;
         }
     }
 

@@ -33,13 +33,14 @@ public static class IptablesRules
     public static IptablesRuleset Ipv4(PlanInput input, PlanSettings settings)
     {
         string dev = settings.MapDevice;
+        var tree = new List<IptablesChain>();
         var chains = new List<IptablesChain>
         {
             new("mangle", MssChain, new[]
             {
                 "-p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss " + Number(settings.EffectiveMss),
             }),
-            new("nat", NatChain, Snat(input, settings.Strategy)),
+            new("nat", NatChain, Snat(input, settings.Strategy, tree)),
             new("filter", ForwardChain, new[]
             {
                 "-i " + dev + " -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
@@ -50,6 +51,7 @@ public static class IptablesRules
                 "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
             }),
         };
+        chains.AddRange(tree);
         var jumps = new List<IptablesJump>
         {
             new("mangle", "FORWARD", 0, "-o " + dev + " -j " + MssChain),
@@ -70,8 +72,9 @@ public static class IptablesRules
         {
             new("filter", ForwardChain, new[]
             {
-                "-i " + dev + " -o " + wan + " -s " + address + " -j ACCEPT",
-                "-i " + wan + " -o " + dev + " -d " + address + " -j ACCEPT",
+                // In iptables-save's own order (addresses, interfaces, target): adoption compares rules as text.
+                "-s " + address + " -i " + dev + " -o " + wan + " -j ACCEPT",
+                "-d " + address + " -i " + wan + " -o " + dev + " -j ACCEPT",
             }),
         };
         var jumps = new List<IptablesJump>
@@ -83,37 +86,130 @@ public static class IptablesRules
     }
 
     /// <summary>
-    /// SNAT into the port set. A shared address gets one rule per range and protocol, spread so
-    /// every range takes new connections (nat rules see only a connection's first packet, so
-    /// the statistic counters count connections); the last rule of each protocol is
-    /// unconditional, so no connection leaves with its LAN source. ICMP's echo identifier is
-    /// mapped like a port. Other protocols can only get the address. A 1:1 address needs no
-    /// port mapping: plain SNAT.
+    /// The most port ranges a shared address may have: 2^a - 1 for PSID offset a, so a <= 10.
+    /// Every range costs SNAT rules; a PSID offset of 15 would mean 32,767 one-port ranges,
+    /// about 100,000 rules and 11 MB of restore text (133 MB and 1.75 s in iptables-restore
+    /// here: a 512 MB gateway times out and retries for ever). Such a lease is refused.
     /// </summary>
-    public static List<string> Snat(PlanInput input, SnatStrategy strategy)
+    public const int MaxPortRanges = 1023;
+
+    /// <summary>Why <paramref name="input"/>'s port set cannot be installed as rules, or null.</summary>
+    public static string? CheckSize(PlanInput input)
+    {
+        if (input.PortSet.Count <= MaxPortRanges)
+            return null;
+        return $"the port set has {input.PortSet.Count} ranges (PSID offset {input.Bmr.PsidOffset}); mapt installs at most {MaxPortRanges} "
+            + $"(PSID offset 10 or less), since every range costs SNAT rules ({RuleCount(input.PortSet.Count, SnatStrategy.RoundRobin) * PortProtocols.Length} here)";
+    }
+
+    /// <summary>
+    /// SNAT into the port set. A 1:1 address needs no port mapping: plain SNAT. A shared
+    /// address whose set is one block (PSID offset 0) gets one rule per protocol. Otherwise
+    /// every range gets a SNAT rule per protocol, and new connections are spread over them
+    /// (nat rules see only a connection's first packet, so the statistic counters count
+    /// connections). Round robin walks a balanced tree of chains (<see cref="SpreadChains"/>):
+    /// log2(ranges) levels of at most three rules, instead of up to one rule per range. The
+    /// last rule of each protocol (or tree node) is unconditional, so no connection leaves with
+    /// its LAN source. ICMP's echo identifier is mapped like a port. Other protocols can only
+    /// get the address.
+    /// </summary>
+    public static List<string> Snat(PlanInput input, SnatStrategy strategy, List<IptablesChain> treeChains)
     {
         var rules = new List<string>();
-        string ip = input.Ipv4Address;
+        string ip = input.Ipv4Address.ToString();
         if (input.IsShared)
         {
             int n = input.PortSet.Count;
             foreach (string protocol in PortProtocols)
             {
-                for (int i = 0; i < n; i++)
-                {
-                    string to = " -j SNAT --to-source " + ip + ":" + input.PortSet[i].ToString();
-                    if (i == n - 1)
-                        rules.Add("-p " + protocol + to);
-                    else if (strategy == SnatStrategy.RoundRobin)
-                        rules.Add("-p " + protocol + " -m statistic --mode nth --every " + Number(n - i) + " --packet 0" + to);
-                    else
-                        rules.Add("-p " + protocol + " -m statistic --mode random --probability " +
-                            (1.0 / (n - i)).ToString("0.0000000000", CultureInfo.InvariantCulture) + to);
-                }
+                if (n == 1)
+                    rules.Add("-p " + protocol + To(ip, input.PortSet[0]));
+                else if (strategy == SnatStrategy.RoundRobin)
+                    rules.Add("-p " + protocol + " -j " + SpreadChains(ip, input.PortSet, protocol, treeChains));
+                else
+                    for (int i = 0; i < n; i++)
+                    {
+                        string to = To(ip, input.PortSet[i]);
+                        if (i == n - 1)
+                            rules.Add("-p " + protocol + to);
+                        else if (strategy == SnatStrategy.FlatRoundRobin)
+                            rules.Add("-p " + protocol + " -m statistic --mode nth --every " + Number(n - i) + " --packet 0" + to);
+                        else
+                            rules.Add("-p " + protocol + " -m statistic --mode random --probability " +
+                                (1.0 / (n - i)).ToString("0.0000000000", CultureInfo.InvariantCulture) + to);
+                    }
             }
         }
         rules.Add("-j SNAT --to-source " + ip);
         return rules;
+    }
+
+    /// <summary>
+    /// The round-robin tree for one protocol; returns its root chain. A node over c ranges
+    /// takes every c-th connection for its first range when c is odd, then alternates the rest
+    /// between two halves of equal size (`--every 2`): over time every range gets the same share,
+    /// and a new connection walks at most three rules per level.
+    /// </summary>
+    private static string SpreadChains(string ip, IReadOnlyList<PortSpan> spans, string protocol, List<IptablesChain> chains)
+    {
+        string prefix = "MAPT_SNAT_" + protocol.ToUpperInvariant() + "_";
+        // SNAT to ports needs the protocol in its own rule (iptables: "Need TCP, UDP, SCTP or DCCP with port specification").
+        string match = "-p " + protocol + " ";
+        int next = 0;
+        return Node(0, spans.Count);
+
+        string Node(int first, int count)
+        {
+            string name = prefix + Number(next++);
+            var rules = new List<string>();
+            chains.Add(new IptablesChain("nat", name, rules));
+            int at = first, left = count;
+            if (left % 2 == 1)
+            {
+                rules.Add(match + "-m statistic --mode nth --every " + Number(left) + " --packet 0" + To(ip, spans[at]));
+                at++;
+                left--;
+            }
+            int half = left / 2;
+            rules.Add(match + "-m statistic --mode nth --every 2 --packet 0 " + Target(at, half));
+            rules.Add(match + Target(at + half, half));
+            return name;
+        }
+
+        string Target(int first, int count) => count == 1 ? To(ip, spans[first]).TrimStart() : "-j " + Node(first, count);
+    }
+
+    private static string To(string ip, PortSpan span) => " -j SNAT --to-source " + ip + ":" + span.ToString();
+
+    /// <summary>SNAT rules per protocol for <paramref name="ranges"/> ranges (the jumps of the tree included).</summary>
+    public static int RuleCount(int ranges, SnatStrategy strategy)
+    {
+        if (ranges <= 1)
+            return 1;
+        if (strategy != SnatStrategy.RoundRobin)
+            return ranges;
+        static int Node(int c)
+        {
+            int half = (c - c % 2) / 2;
+            return c % 2 + 2 + (half > 1 ? 2 * Node(half) : 0);
+        }
+        return 1 + Node(ranges);
+    }
+
+    /// <summary>The most rules a new connection walks before its SNAT matches (the protocol dispatch included).</summary>
+    public static int WorstWalk(int ranges, SnatStrategy strategy)
+    {
+        if (ranges <= 1)
+            return PortProtocols.Length;
+        if (strategy != SnatStrategy.RoundRobin)
+            return PortProtocols.Length - 1 + ranges;
+        int c = ranges, walk = 0;
+        while (c > 1)
+        {
+            walk += c % 2 == 1 ? 3 : 2;
+            c = (c - c % 2) / 2;
+        }
+        return PortProtocols.Length + walk;
     }
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -17,6 +17,8 @@ namespace Mapt.Provisioning;
 /// </summary>
 public static class Nat46Text
 {
+    public static string Prefix(Ipv6Prefix prefix) => Ipv6(prefix.Address) + "/" + prefix.Length.ToString(CultureInfo.InvariantCulture);
+
     public static string Ipv6(Ipv6Address address)
     {
         ulong high = address.High, low = address.Low;

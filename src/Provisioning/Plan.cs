@@ -1,20 +1,25 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
+using Mapt.Net;
 using Mapt.Text;
 
 namespace Mapt.Provisioning;
 
 /// <summary>
-/// Everything a bring-up applies, in order, and everything that undoes it, in order: a pure
-/// function of the MAP result, the rules and the gateway's settings. What `mapt plan` prints
-/// and what Apply executes are the same values.
-/// Order of bring-up: the translator first (nat46, then its link), then the packet filter,
-/// then forwarding, and the routes last: no packet is steered into the device before its SNAT
-/// is in place. Teardown is the reverse.
+/// Everything a bring-up applies, in order, and everything that undoes it: a pure function of
+/// the MAP result, the rules and the gateway's settings. What `mapt plan` prints, what the
+/// executor (src/Apply) runs and what the journal lists are these same values: the journal is
+/// <see cref="Undo"/> of this plan and of what was observed before applying it.
+/// Order of bring-up: the translator first (its device, MTU and state), then the packet
+/// filter, then forwarding, and the routes last: no packet is steered into the device before
+/// its SNAT is in place. Teardown is the journal undone from its last line to its first.
 /// </summary>
 public sealed class Plan
 {
+    /// <summary>The sysctls a plan may write (a journal names no other key): the gateway routes both families.</summary>
+    public static readonly string[] SysctlKeys = { "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding" };
+
     public PlanInput Input { get; }
     public PlanSettings Settings { get; }
     public IReadOnlyList<Nat46Step> Nat46Setup { get; }
@@ -22,9 +27,8 @@ public sealed class Plan
     public IptablesRuleset Ipv4 { get; }
     public IptablesRuleset Ipv6 { get; }
     public IReadOnlyList<PlanStep> Setup { get; }
-    public IReadOnlyList<PlanStep> Teardown { get; }
 
-    /// <summary>The restore texts of a fresh bring-up and of the teardown that follows it.</summary>
+    /// <summary>The restore texts of a fresh bring-up and of the teardown that follows it (`mapt plan --only`).</summary>
     public string IptablesSetup => IptablesScript.Setup(Ipv4, IptablesState.Empty);
     public string IptablesTeardown => IptablesScript.Teardown(IptablesState.After(Ipv4));
     public string Ip6tablesSetup => IptablesScript.Setup(Ipv6, IptablesState.Empty);
@@ -35,43 +39,83 @@ public sealed class Plan
         Input = input;
         Settings = settings;
         string dev = settings.MapDevice;
+        int mtu = settings.MapDeviceMtu;
         Nat46Setup = Nat46Commands.Setup(dev, input);
         Nat46Teardown = Nat46Commands.Teardown(dev);
         Ipv4 = IptablesRules.Ipv4(input, settings);
         Ipv6 = IptablesRules.Ipv6(input, settings);
 
         var setup = new List<PlanStep>();
-        foreach (Nat46Step step in Nat46Setup)
-            setup.Add(new PlanStep(PlanStepKind.Nat46, step.Command) { Nat46 = step });
-        setup.Add(new PlanStep(PlanStepKind.Link, $"ip link set dev {dev} mtu {settings.MapDeviceMtu} up")
-            { Device = dev, Mtu = settings.MapDeviceMtu, Up = true });
-        setup.Add(new PlanStep(PlanStepKind.Iptables, IptablesSetup));
-        setup.Add(new PlanStep(PlanStepKind.Ip6tables, Ip6tablesSetup));
-        foreach (string key in ForwardingKeys)
-            setup.Add(new PlanStep(PlanStepKind.Sysctl, "sysctl -w " + key + "=1") { Key = key, Value = "1" });
-        setup.Add(new PlanStep(PlanStepKind.Route, $"ip route replace default dev {dev} mtu {settings.MapDeviceMtu}")
-            { Device = dev, Destination = "0.0.0.0/0", Up = true, Mtu = settings.MapDeviceMtu });
-        setup.Add(new PlanStep(PlanStepKind.Route, $"ip -6 route replace {input.MapIpv6Address}/128 dev {dev}")
-            { Device = dev, Destination = input.MapIpv6Address + "/128", Up = true });
-        Setup = setup;
-
-        var teardown = new List<PlanStep>
+        switch (settings.Translator)
         {
-            new(PlanStepKind.Route, $"ip -6 route del {input.MapIpv6Address}/128 dev {dev}") { Device = dev, Destination = input.MapIpv6Address + "/128" },
-            new(PlanStepKind.Route, $"ip route del default dev {dev}") { Device = dev, Destination = "0.0.0.0/0" },
-        };
-        for (int i = ForwardingKeys.Length - 1; i >= 0; i--)
-            teardown.Add(new PlanStep(PlanStepKind.Sysctl, "sysctl -w " + ForwardingKeys[i] + "=<value before setup>") { Key = ForwardingKeys[i] });
-        teardown.Add(new PlanStep(PlanStepKind.Ip6tables, Ip6tablesTeardown));
-        teardown.Add(new PlanStep(PlanStepKind.Iptables, IptablesTeardown));
-        teardown.Add(new PlanStep(PlanStepKind.Link, $"ip link set dev {dev} down") { Device = dev });
-        foreach (Nat46Step step in Nat46Teardown)
-            teardown.Add(new PlanStep(PlanStepKind.Nat46, step.Command) { Nat46 = step });
-        Teardown = teardown;
+            case TranslatorKind.Nat46:
+                setup.Add(new Nat46DeviceStep(dev, Nat46Setup));
+                setup.Add(new LinkStep(dev, mtu));
+                break;
+            case TranslatorKind.Tun:
+                setup.Add(new TunDeviceStep(dev, mtu));
+                break;
+            default:
+                setup.Add(new LinkStep(dev, mtu));
+                break;
+        }
+        setup.Add(new FilterStep(Ipv4));
+        setup.Add(new FilterStep(Ipv6));
+        foreach (string key in SysctlKeys)
+            setup.Add(new SysctlStep(key, "1"));
+        setup.Add(new RouteStep(new PlannedRoute(Ipv4Prefix.Masked(new Ipv4Address(0), 0), dev, Mtu: mtu), RouteMode.Replace));
+        setup.Add(new RouteStep(new PlannedRoute(Ipv6Prefix.Masked(input.MapIpv6Address, 128), dev), RouteMode.Replace));
+        // The DMR via the WAN's gateway: MAP-T keeps its path when the IPv6 default route flaps.
+        if (settings.WanGateway is Ipv6Address gateway)
+            setup.Add(new RouteStep(new PlannedRoute(input.Dmr, settings.WanInterface, gateway), RouteMode.AddIfAbsent));
+        Setup = setup;
     }
 
-    /// <summary>The gateway must route both families: translated IPv6 is forwarded out of the WAN.</summary>
-    private static readonly string[] ForwardingKeys = { "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding" };
+    /// <summary>
+    /// The journal's entries, in apply order, for this plan applied over what
+    /// <paramref name="seen"/> says was there: undone from the last to the first, conntrack last.
+    /// </summary>
+    public List<UndoStep> Undo(Observation seen)
+    {
+        var undo = new List<UndoStep>();
+        foreach (PlanStep step in Setup)
+        {
+            switch (step)
+            {
+                case Nat46DeviceStep n:
+                    undo.Add(new DeleteNat46Device(n.Device));
+                    break;
+                case TunDeviceStep t:
+                    undo.Add(new DeleteTunDevice(t.Device));
+                    break;
+                case LinkStep:
+                    // nat46's device is deleted, someone else's (--translator none) left as it is.
+                    break;
+                case FilterStep f:
+                    undo.Add(RemoveFilter.Of(f.Ruleset));
+                    break;
+                case SysctlStep s:
+                    string? before = seen.SysctlsBefore.TryGetValue(s.Key, out string? v) ? v : null;
+                    if (before != s.Value)
+                        undo.Add(new RestoreSysctl(s.Key, before));
+                    break;
+                case RouteStep r:
+                    RouteFinding found = seen.RouteAt(r.Route.Destination);
+                    if (Skips(r, found))
+                        break;
+                    if (found.Theirs is PlannedRoute theirs && found.Kind is RouteFindingKind.Replaced or RouteFindingKind.Ours)
+                        undo.Add(new RestoreRoute(theirs));
+                    undo.Add(new DeleteRoute(r.Route));
+                    break;
+            }
+        }
+        undo.Add(new FlushConntrack(Input.Ipv4Address));
+        return undo;
+    }
+
+    /// <summary>A route step is not run when its route is already there exactly, or another owner's holds an AddIfAbsent slot.</summary>
+    public static bool Skips(RouteStep step, RouteFinding found) =>
+        found.Kind == RouteFindingKind.Identical || (found.Kind is RouteFindingKind.Foreign or RouteFindingKind.Replaced && step.Mode == RouteMode.AddIfAbsent);
 
     /// <summary>
     /// Builds the plan, or refuses with a message saying what cannot be done and that nothing
@@ -100,37 +144,38 @@ public sealed class Plan
             return $"TCP MSS {settings.EffectiveMss} is outside 536..65495";
         if (input.DmrLength is not (32 or 40 or 48 or 56 or 64 or 96))
             return $"DMR /{input.DmrLength} is not an RFC 6052 length (32, 40, 48, 56, 64 or 96)";
-        string? bmr = CheckRule("BMR", input.Bmr);
-        if (bmr is not null)
-            return bmr;
-        foreach (Nat46Rule fmr in input.Fmrs)
+        if (settings.Translator == TranslatorKind.Nat46)
         {
-            string? problem = CheckRule("FMR", fmr);
-            if (problem is not null)
-                return problem;
+            string? bmr = CheckNat46Rule("BMR", input.Bmr);
+            if (bmr is not null)
+                return bmr;
+            foreach (Nat46Rule fmr in input.Fmrs)
+            {
+                string? problem = CheckNat46Rule("FMR", fmr);
+                if (problem is not null)
+                    return problem;
+            }
         }
         if (input.Bmr.PsidLength > 0 && !input.IsShared)
             return $"BMR shares the address (PSID length {input.Bmr.PsidLength}) but the port set is empty";
         foreach (PortSpan span in input.PortSet)
             if (span.First < 1 || span.Last > 65535 || span.First > span.Last)
                 return $"port range {span} is not within 1-65535";
-        return null;
+        return IptablesRules.CheckSize(input);
     }
 
     /// <summary>What nat46 would translate wrongly or not at all (its xlate_map_v4_to_v6).</summary>
-    private static string? CheckRule(string role, Nat46Rule rule)
+    private static string? CheckNat46Rule(string role, Nat46Rule rule)
     {
         string name = $"{role} {rule.Ipv6Text} {rule.Ipv4Text} ea-len {rule.EaBitsLength}";
         if (rule.EaBitsLength + rule.Ipv4PrefixLength < 32)
             return $"{name}: o + r = {rule.EaBitsLength + rule.Ipv4PrefixLength} < 32 delegates an IPv4 prefix (RFC 7597 5.2), which nat46 cannot translate (it drops every packet of such a rule); nothing applied";
         if (rule.EaBitsLength == 0 && rule.PsidLength > 0)
             return $"{name}: EA-bits length 0 with an explicit PSID (k={rule.PsidLength}, RFC 7599 Appendix A example 5): nat46 derives the PSID length as o - (32 - r) = 0 and would encode no PSID into the IPv6 addresses; nothing applied";
-        if (rule.PsidOffset is < 0 or > 15)
-            return $"{name}: PSID offset {rule.PsidOffset} is outside 0..15";
         return null;
     }
 
-    private static bool IsInterfaceName(string name)
+    public static bool IsInterfaceName(string name)
     {
         if (name.Length is 0 or > 15 || name == "." || name == "..")
             return false;
@@ -140,20 +185,54 @@ public sealed class Plan
         return true;
     }
 
-    /// <summary>What a field engineer reads on the console: the summary, then setup and teardown step by step.</summary>
+    public static bool IsSysctlKey(string key) => System.Array.IndexOf(SysctlKeys, key) >= 0;
+
+    /// <summary>What a field engineer reads on the console: the summary, setup step by step, then the journal's undo in the order it runs.</summary>
     public string ToText()
     {
         var text = new StringBuilder();
         text.Append("# mapt plan: ").Append(Summary()).Append('\n');
-        AppendSteps(text, "setup", Setup);
-        AppendSteps(text, "teardown", Teardown);
+        text.Append("\n== setup\n");
+        int n = 0;
+        foreach (PlanStep step in Setup)
+        {
+            n++;
+            text.Append(n.ToString(CultureInfo.InvariantCulture)).Append(". ").Append(step.Kind).Append(": ");
+            switch (step)
+            {
+                case FilterStep f:
+                    text.Append(f.Ruleset.RestoreCommand).Append(" --noflush --wait <<EOF").Append(JumpNote(f.Ruleset)).Append('\n')
+                        .Append(f.Text).Append("EOF\n");
+                    break;
+                case Nat46DeviceStep nat:
+                    text.Append("device ").Append(nat.Device).Append(", each write read back and compared\n");
+                    foreach (Nat46Step w in nat.Writes)
+                        text.Append("   echo '").Append(w.Command).Append("' > /proc/net/nat46/control\n");
+                    break;
+                default:
+                    text.Append(step.Text).Append('\n');
+                    break;
+            }
+        }
+        if (Settings.WanGateway is null)
+            text.Append("   (and the route to the DMR ").Append(Input.DmrText).Append(" via the WAN's IPv6 default gateway: give --wan-gateway to see it)\n");
+        text.Append("\n== teardown: the journal, undone from its last line to its first (conntrack last)\n");
+        n = 0;
+        foreach (UndoStep u in Journal.UndoOrder(Undo(Observation.Unobserved)))
+        {
+            n++;
+            text.Append(n.ToString(CultureInfo.InvariantCulture)).Append(". ").Append(u.Format()).Append('\n');
+            if (u is RemoveFilter rf)
+                text.Append("   ").Append(rf.Family == IpFamily.Ipv4 ? "iptables-restore" : "ip6tables-restore")
+                    .Append(" --noflush --wait of the jumps into these chains, then -F and -X of each, as iptables-save shows them installed\n");
+        }
         return text.ToString();
     }
 
     public string Summary()
     {
         var text = new StringBuilder();
-        text.Append("IPv4 ").Append(Input.Ipv4Address);
+        text.Append("IPv4 ").Append(Input.Ipv4Address.ToString());
         if (Input.IsShared)
         {
             int ports = 0;
@@ -168,39 +247,12 @@ public sealed class Plan
         {
             text.Append(" (1:1, all ports)");
         }
-        text.Append("; MAP IPv6 ").Append(Input.MapIpv6Address).Append("; DMR ").Append(Input.DmrText)
+        text.Append("; MAP IPv6 ").Append(Input.MapIpv6Address.ToString()).Append("; DMR ").Append(Input.DmrText)
             .Append("; ").Append(Input.Fmrs.Count.ToString(CultureInfo.InvariantCulture)).Append(" FMR(s); device ")
             .Append(Settings.MapDevice).Append(" MTU ").Append(Settings.MapDeviceMtu.ToString(CultureInfo.InvariantCulture))
             .Append(", WAN ").Append(Settings.WanInterface).Append(" MTU ").Append(Settings.WanMtu.ToString(CultureInfo.InvariantCulture))
             .Append(", TCP MSS ").Append(Settings.EffectiveMss.ToString(CultureInfo.InvariantCulture));
         return text.ToString();
-    }
-
-    private void AppendSteps(StringBuilder text, string phase, IReadOnlyList<PlanStep> steps)
-    {
-        text.Append("\n== ").Append(phase).Append('\n');
-        int n = 0;
-        foreach (PlanStep step in steps)
-        {
-            n++;
-            text.Append(n.ToString(CultureInfo.InvariantCulture)).Append(". ").Append(KindName(step.Kind)).Append(": ");
-            switch (step.Kind)
-            {
-                case PlanStepKind.Iptables:
-                case PlanStepKind.Ip6tables:
-                    text.Append(step.Kind == PlanStepKind.Iptables ? "iptables-restore" : "ip6tables-restore")
-                        .Append(" --noflush --wait <<EOF");
-                    text.Append(phase == "setup" ? JumpNote(step.Kind == PlanStepKind.Iptables ? Ipv4 : Ipv6) : "").Append('\n');
-                    text.Append(step.Text).Append("EOF\n");
-                    break;
-                case PlanStepKind.Nat46:
-                    text.Append("echo '").Append(step.Text).Append("' > /proc/net/nat46/control; read back and compare\n");
-                    break;
-                default:
-                    text.Append(step.Text).Append('\n');
-                    break;
-            }
-        }
     }
 
     private static string JumpNote(IptablesRuleset ruleset)
@@ -218,27 +270,17 @@ public sealed class Plan
         return text.Append(')').ToString();
     }
 
-    public static string KindName(PlanStepKind kind) => kind switch
-    {
-        PlanStepKind.Nat46 => "nat46",
-        PlanStepKind.Link => "link",
-        PlanStepKind.Iptables => "iptables",
-        PlanStepKind.Ip6tables => "ip6tables",
-        PlanStepKind.Sysctl => "sysctl",
-        _ => "route",
-    };
-
     /// <summary>The same plan as one JSON object (for tools on the gateway).</summary>
     public void WriteJson(JsonWriter json)
     {
         json.StartObject();
-        json.Property("ipv4Address", Input.Ipv4Address);
+        json.Property("ipv4Address", Input.Ipv4Address.ToString());
         json.Property("shared", Input.IsShared);
         json.StartArray("portRanges");
         foreach (PortSpan span in Input.PortSet)
             json.StartObject().Property("first", span.First).Property("last", span.Last).EndObject();
         json.EndArray();
-        json.Property("mapIpv6Address", Input.MapIpv6Address);
+        json.Property("mapIpv6Address", Input.MapIpv6Address.ToString());
         json.Property("dmr", Input.DmrText);
         json.Property("mapDevice", Settings.MapDevice);
         json.Property("mapDeviceMtu", Settings.MapDeviceMtu);
@@ -252,27 +294,42 @@ public sealed class Plan
                     .Property("table", jump.Table).Property("chain", jump.Chain).Property("position", jump.Position)
                     .Property("rule", jump.RuleSpec).EndObject();
         json.EndArray();
-        WriteSteps(json, "setup", Setup);
-        WriteSteps(json, "teardown", Teardown);
-        json.EndObject();
-    }
-
-    private static void WriteSteps(JsonWriter json, string name, IReadOnlyList<PlanStep> steps)
-    {
-        json.StartArray(name);
-        foreach (PlanStep step in steps)
+        json.StartArray("setup");
+        foreach (PlanStep step in Setup)
         {
-            json.StartObject().Property("kind", KindName(step.Kind)).Property("text", step.Text);
-            if (step.Device is not null)
-                json.Property("device", step.Device);
-            if (step.Mtu != 0)
-                json.Property("mtu", step.Mtu);
-            if (step.Destination is not null)
-                json.Property("destination", step.Destination);
-            if (step.Key is not null)
-                json.Property("key", step.Key).Property("value", step.Value);
+            json.StartObject().Property("kind", step.Kind).Property("text", step.Text);
+            switch (step)
+            {
+                case LinkStep l:
+                    json.Property("device", l.Device).Property("mtu", l.Mtu);
+                    break;
+                case TunDeviceStep t:
+                    json.Property("device", t.Device).Property("mtu", t.Mtu);
+                    break;
+                case Nat46DeviceStep nat:
+                    json.Property("device", nat.Device);
+                    break;
+                case SysctlStep s:
+                    json.Property("key", s.Key).Property("value", s.Value);
+                    break;
+                case RouteStep r:
+                    json.Property("destination", r.Route.Destination.ToString());
+                    if (r.Route.Device is not null)
+                        json.Property("device", r.Route.Device);
+                    if (r.Route.Gateway is IpAddress gw)
+                        json.Property("via", gw.ToString());
+                    if (r.Route.Mtu != 0)
+                        json.Property("mtu", r.Route.Mtu);
+                    json.Property("mode", r.Mode == RouteMode.Replace ? "replace" : "add-if-absent");
+                    break;
+            }
             json.EndObject();
         }
         json.EndArray();
+        json.StartArray("teardown");
+        foreach (UndoStep u in Journal.UndoOrder(Undo(Observation.Unobserved)))
+            json.String(u.Format());
+        json.EndArray();
+        json.EndObject();
     }
 }

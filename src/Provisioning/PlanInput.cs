@@ -1,30 +1,30 @@
 using System.Collections.Generic;
+using Mapt.Net;
 
 namespace Mapt.Provisioning;
 
 /// <summary>
-/// The values a plan is made from, as plain text and numbers: the CE's MAP result (address,
-/// port set, MAP IPv6 address), the BMR, the DMR and the FMRs. Addresses are in the text form
-/// the kernel prints back (dotted quad; for IPv6 <see cref="Nat46Text"/>).
+/// The values a plan is made from: the CE's MAP result (address, port set, MAP IPv6 address),
+/// the BMR, the DMR and the FMRs.
 /// </summary>
 /// <param name="Ipv4Address">The CE's IPv4 address (shared, or its own for 1:1).</param>
 /// <param name="PortSet">The CE's port ranges; empty when the address is not shared (k = 0).</param>
 /// <param name="MapIpv6Address">The CE's MAP IPv6 address (RFC 7599 section 6).</param>
-/// <param name="Bmr">The Basic Mapping Rule.</param>
-/// <param name="DmrPrefix">The DMR address, as the kernel prints it (<see cref="Nat46Text"/>).</param>
-/// <param name="DmrLength">The DMR length (RFC 6052: 32, 40, 48, 56, 64 or 96).</param>
+/// <param name="Bmr">The Basic Mapping Rule, as nat46 is told it.</param>
+/// <param name="Dmr">The DMR (RFC 6052: /32, /40, /48, /56, /64 or /96).</param>
 /// <param name="Fmrs">Forwarding Mapping Rules (mesh), in the order received.</param>
 public sealed record PlanInput(
-    string Ipv4Address,
+    Ipv4Address Ipv4Address,
     IReadOnlyList<PortSpan> PortSet,
-    string MapIpv6Address,
+    Ipv6Address MapIpv6Address,
     Nat46Rule Bmr,
-    string DmrPrefix,
-    int DmrLength,
+    Ipv6Prefix Dmr,
     IReadOnlyList<Nat46Rule> Fmrs)
 {
     /// <summary>1:1: the whole address is the CE's (o + r = 32 and no explicit PSID).</summary>
     public bool IsShared => PortSet.Count > 0;
 
-    public string DmrText => DmrPrefix + "/" + DmrLength.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public int DmrLength => Dmr.Length;
+
+    public string DmrText => Dmr.ToString();
 }

@@ -29,7 +29,6 @@ public static class PlanInputs
         foreach (MapRule rule in rules)
             if (rule.IsFmr)
                 fmrs.Add(RuleOf(rule));
-        return new PlanInput(result.Ipv4Address.ToString(), spans, result.MapIpv6Address.ToString(), RuleOf(result.Rule),
-            Nat46Text.Ipv6(dmr.Prefix.Address), dmr.Prefix.Length, fmrs);
+        return new PlanInput(result.Ipv4Address, spans, result.MapIpv6Address, RuleOf(result.Rule), dmr.Prefix, fmrs);
     }
 }

@@ -1,17 +1,23 @@
+using Mapt.Net;
+
 namespace Mapt.Provisioning;
 
-/// <summary>What the gateway decides rather than the lease: names, MTU, clamp, spread.</summary>
+/// <summary>What the gateway decides rather than the lease: names, translator, MTU, clamp, spread, next hop.</summary>
 /// <param name="WanInterface">The IPv6 WAN the translated packets leave by.</param>
-/// <param name="MapDevice">The nat46 device name (at most 15 characters, IFNAMSIZ - 1).</param>
+/// <param name="MapDevice">The MAP device name (at most 15 characters, IFNAMSIZ - 1).</param>
 /// <param name="WanMtu">The WAN's MTU; the device gets WanMtu - 20 (IPv6 header is 20 bytes longer).</param>
 /// <param name="MssClamp">TCP MSS for SYNs through the device; null: WanMtu - 40 - 20.</param>
 /// <param name="Strategy">How SNAT spreads new connections over the ranges.</param>
+/// <param name="Translator">Who translates: nat46 (mapt creates its device), mapt's TUN translator, or someone else's device.</param>
+/// <param name="WanGateway">The WAN's IPv6 default gateway: the next hop of the route to the DMR (null: not known, `mapt plan` without --wan-gateway).</param>
 public sealed record PlanSettings(
     string WanInterface = PlanSettings.DefaultWan,
     string MapDevice = PlanSettings.DefaultMapDevice,
     int WanMtu = PlanSettings.DefaultWanMtu,
     int? MssClamp = null,
-    SnatStrategy Strategy = SnatStrategy.RoundRobin)
+    SnatStrategy Strategy = SnatStrategy.RoundRobin,
+    TranslatorKind Translator = TranslatorKind.Nat46,
+    Ipv6Address? WanGateway = null)
 {
     public const string DefaultWan = "wan";
     public const string DefaultMapDevice = "map-mapt";

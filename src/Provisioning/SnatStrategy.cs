@@ -1,16 +1,22 @@
 namespace Mapt.Provisioning;
 
 /// <summary>
-/// How new connections are spread over the port set's ranges (one SNAT rule per range and
+/// How SNAT spreads new connections over the port set's ranges (one SNAT rule per range and
 /// protocol). Measured in tests/bench/provisioning.bench.sh; see docs/notes/provisioning.md.
 /// </summary>
 public enum SnatStrategy
 {
     /// <summary>
-    /// `-m statistic --mode nth`: rule i takes every (N - i)-th new connection reaching it, the
-    /// last rule takes the rest: new connections go round the ranges in turn.
+    /// Round robin through a balanced tree of `-m statistic --mode nth` chains: every range
+    /// takes the same share of new connections, and a new connection walks about 3 x log2(ranges)
+    /// rules. What mapt installs.
     /// </summary>
     RoundRobin,
-    /// <summary>`-m statistic --mode random` with probability 1/(N - i): uniform over the ranges.</summary>
+    /// <summary>
+    /// mapt 0.1's flat round robin: rule i takes every (N - i)-th new connection reaching it, so
+    /// a connection walks up to N rules per protocol. Kept as the benchmark's baseline.
+    /// </summary>
+    FlatRoundRobin,
+    /// <summary>`-m statistic --mode random` with probability 1/(N - i): uniform over the ranges (benchmark baseline).</summary>
     Random,
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using Mapt.Platform;
 
 namespace Mapt.Status;
@@ -7,14 +6,16 @@ namespace Mapt.Status;
 /// <summary>Whether the daemon a state file names is alive (pids are reused after a crash and a reboot).</summary>
 public static class RunningDaemon
 {
-    /// <summary>The state file's lines, or null when there is none.</summary>
-    public static List<StatusLine>? ReadState(string runDir)
+    /// <summary>The state file's view, or null when there is none.</summary>
+    public static DaemonView? ReadState(string runDir)
     {
         string? text = AtomicFile.Read(StateFile.PathIn(runDir));
         return text is null ? null : StateFile.Parse(text);
     }
 
-    public static string PidOf(List<StatusLine> state) => StateFile.Value(state, Tr181View.Root + "X_MAPT_Pid") ?? "";
+    public static string PidOf(DaemonView state) => state.Value(state.Vendor(Tr181View.Root, "Pid")) ?? "";
+
+    public static string StateOf(DaemonView state) => state.Value(state.Vendor(Tr181View.Root, "State")) ?? "unknown";
 
     /// <summary>The pid is alive and its command line is mapt's.</summary>
     public static bool IsAlive(string pid)

@@ -159,7 +159,8 @@ public sealed class JsonWriter
                 case '\r': _text.Append("\\r"); break;
                 case '\t': _text.Append("\\t"); break;
                 default:
-                    if (c < 0x20)
+                    // C1 and DEL too: the output is also read on terminals (ControlEscape).
+                    if (ControlEscape.IsControl(c))
                         _text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                     else
                         _text.Append(c);

@@ -38,4 +38,6 @@ public enum DropReason
     DestinationNotMappable = 14,
     /// <summary>IPv6 multicast the host's own stack sends into the device (MLD, router solicitations): not traffic to translate.</summary>
     Multicast = 15,
+    /// <summary>IPv4 with an unexpired loose or strict source route option: RFC 7915 §4.1 says discard (and answer Source Route Failed).</summary>
+    SourceRoute = 16,
 }

@@ -110,19 +110,21 @@ public sealed partial class PacketTranslator
             if (l4.Length < (protocol == Tcp ? 20 : 8))
                 return DropReason.Malformed;
             int dstPort = U16(l4, 2);
-            // Remembered before the checks: the later fragments of a refused first one are
-            // refused too, not left to the kernel's reassembly queue.
+            DropReason refused = !_map.PortInSet(dstPort) ? DropReason.DestinationPortOutsideSet
+                : protocol == Udp && U16(l4, 6) == 0 ? DropReason.UdpZeroChecksum
+                : DropReason.None;
+            // Remembered in the inbound table with its verdict, so the later fragments of a
+            // refused first one are refused too rather than left to the kernel's reassembly
+            // queue. Only inbound entries can be evicted by what the WAN sends.
             if (w.More)
-                _fragments.Remember(false, src, dst, protocol, w.Id, dstPort);
-            if (!_map.PortInSet(dstPort))
-                return DropReason.DestinationPortOutsideSet;
-            if (protocol == Udp && U16(l4, 6) == 0)
-                return DropReason.UdpZeroChecksum;
+                _inboundFragments.Remember(src, dst, protocol, w.Id, dstPort, refused);
+            if (refused != DropReason.None)
+                return refused;
             UpdateL4Checksum(l4, protocol, Checksum.Add(0, p.Slice(8, 32)), Sum4(src) + Sum4(dst));
         }
-        else if (_fragments.TryFind(false, src, dst, protocol, w.Id, out int firstPort) && !_map.PortInSet(firstPort))
+        else if (_inboundFragments.TryFind(src, dst, protocol, w.Id, out _, out DropReason refused) && refused != DropReason.None)
         {
-            return DropReason.DestinationPortOutsideSet;
+            return refused;
         }
         // A later fragment whose first one has not been seen (out of order, or the table moved
         // on) is translated: it is addressed to this CE's own MAP address, so no other CE can be
@@ -130,12 +132,21 @@ public sealed partial class PacketTranslator
         // is checked when it comes) or drops it after ipfrag_time. Dropping it instead lost
         // every datagram a sender fragments last-first.
 
-        // RFC 7915 §5.1: without a Fragment header DF is set and the identification zero;
-        // with one, the low 16 bits of its identification, its offset and M flag.
-        int flags = w.Fragment ? (w.More ? 0x2000 : 0) | w.FragmentOffset : 0x4000;
+        // RFC 7915 §5.1: without a Fragment header, DF above 1260 bytes and a generated
+        // identification; §5.1.1: with one, the low 16 bits of its identification, its
+        // offset and M flag, DF clear.
+        int id, flags;
+        if (w.Fragment)
+        {
+            id = (int)(w.Id & 0xffff);
+            flags = (w.More ? 0x2000 : 0) | w.FragmentOffset;
+        }
+        else
+        {
+            flags = UnfragmentedFlags(20 + l4.Length, out id);
+        }
         int newStart = start + w.Offset - 20;
-        WriteIpv4Header(buffer.Slice(newStart, 20), trafficClass, 20 + l4.Length, w.Fragment ? (int)(w.Id & 0xffff) : 0,
-            flags, hopLimit, protocol, src, dst);
+        WriteIpv4Header(buffer.Slice(newStart, 20), trafficClass, 20 + l4.Length, id, flags, OneHop(hopLimit), protocol, src, dst);
         start = newStart;
         length = 20 + l4.Length;
         return DropReason.None;
@@ -160,7 +171,8 @@ public sealed partial class PacketTranslator
             W16(icmp, 2, 0);
             W16(icmp, 2, Checksum.Finish(Checksum.Add(0, icmp)));
             int newStart = start + offset - 20;
-            WriteIpv4Header(buffer.Slice(newStart, 20), trafficClass, 20 + icmp.Length, 0, 0x4000, hopLimit, Icmp4, src, dst);
+            int echoFlags = UnfragmentedFlags(20 + icmp.Length, out int echoId);
+            WriteIpv4Header(buffer.Slice(newStart, 20), trafficClass, 20 + icmp.Length, echoId, echoFlags, OneHop(hopLimit), Icmp4, src, dst);
             start = newStart;
             length = 20 + icmp.Length;
             return DropReason.None;
@@ -232,10 +244,7 @@ public sealed partial class PacketTranslator
 
         if (tooBig)
         {
-            // RFC 7915 §5.2 and RFC 7599 errata 7160: the IPv4 packet is 20 bytes smaller, 28
-            // when the IPv6 one carried a Fragment header.
-            long mtu = (long)U32(icmp, 4) - (w.Fragment ? 28 : 20);
-            rest = (uint)Math.Clamp(mtu, 68, 0xffff);
+            rest = (uint)FragmentationNeededMtu(U32(icmp, 4), w.Fragment);
             Counters.PacketTooBig++;
         }
 
@@ -248,16 +257,26 @@ public sealed partial class PacketTranslator
         Span<byte> outp = buffer.Slice(at, 48 + innerPayload);
         WriteIpv4Header(outp.Slice(28), innerTc, Math.Max(20, innerTotal), innerId, innerFlags, innerHop,
             innerProtocol == Icmp6 ? Icmp4 : innerProtocol, innerSrc, innerDst);
-        outp[20] = (byte)newType;
-        outp[21] = (byte)newCode;
-        W16(outp, 22, 0);
-        W32(outp, 24, rest);
-        Span<byte> icmp4 = outp.Slice(20);
-        W16(outp, 22, Checksum.Finish(Checksum.Add(0, icmp4)));
-        WriteIpv4Header(outp, trafficClass, outp.Length, 0, 0, hopLimit, Icmp4, src, dst);
+        WriteIcmp4Header(outp.Slice(20), newType, newCode, rest);
+        int errorFlags = UnfragmentedFlags(outp.Length, out int errorId);
+        WriteIpv4Header(outp, trafficClass, outp.Length, errorId, errorFlags, OneHop(hopLimit), Icmp4, src, dst);
         start = at;
         length = outp.Length;
         return DropReason.None;
+    }
+
+    /// <summary>
+    /// The MTU of the Fragmentation Needed that a Packet Too Big becomes (RFC 7915 §5.2):
+    /// minimum(advertised MTU - 20, MTU of the IPv4 next hop, MTU of the IPv6 next hop - 20);
+    /// both next hops are bounded by the WAN MTU here (<see cref="Ipv6Mtu"/> - 20 is the TUN
+    /// MTU). -28 when the IPv6 packet carried a Fragment header (RFC 7599 errata 7160). A
+    /// report below the IPv6 minimum MTU is taken as 1280 (RFC 8200 §5: no IPv6 link is
+    /// smaller); 68 is IPv4's own floor (RFC 791).
+    /// </summary>
+    internal long FragmentationNeededMtu(uint advertised, bool fragmentHeader)
+    {
+        long mtu = Math.Min((long)Math.Max(advertised, (uint)Ipv6MinMtu) - (fragmentHeader ? 28 : 20), Ipv6Mtu - 20);
+        return Math.Clamp(mtu, 68, 0xffff);
     }
 
     /// <summary>RFC 7915 §5.2 Figure 6: an IPv6 header pointer as the IPv4 one, -1 if none.</summary>

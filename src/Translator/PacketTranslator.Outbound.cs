@@ -18,6 +18,8 @@ public sealed partial class PacketTranslator
         uint src = U32(p, 12), dst = U32(p, 16);
         if (src != _map.Ipv4)
             return DropReason.SourceNotMapAddress;
+        if (ihl > 20 && HasUnexpiredSourceRoute(p.Slice(20, ihl - 20)))
+            return DropReason.SourceRoute;
         int protocol = p[9];
         int flags = U16(p, 6);
         int fragOffset = flags & 0x1fff;
@@ -51,11 +53,22 @@ public sealed partial class PacketTranslator
                 return DropReason.SourcePortOutsideSet;
             dstPort = U16(l4, 2);
             if (more)
-                _fragments.Remember(true, src, dst, protocol, id, dstPort);
+            {
+                // RFC 7915 §4.5: a zero UDP checksum cannot be computed from a fragment; the
+                // datagram is dropped, and its later fragments with it (remembered as refused).
+                DropReason whole = protocol == Udp && U16(l4, 6) == 0 ? DropReason.UdpZeroChecksumFragment : DropReason.None;
+                _outboundFragments.Remember(src, dst, protocol, id, dstPort, whole);
+                if (whole != DropReason.None)
+                    return whole;
+            }
         }
-        else if (!_fragments.TryFind(true, src, dst, protocol, id, out dstPort))
+        else if (!_outboundFragments.TryFind(src, dst, protocol, id, out dstPort, out DropReason refused))
         {
             return DropReason.FragmentWithoutFirst;
+        }
+        else if (refused != DropReason.None)
+        {
+            return refused;
         }
 
         Span<byte> dst6 = stackalloc byte[16];
@@ -67,10 +80,8 @@ public sealed partial class PacketTranslator
             uint newSum = Checksum.Add(Checksum.Add(0, _map.MapIpv6), dst6);
             if (protocol == Udp && U16(l4, 6) == 0)
             {
-                // RFC 7915 §4.5: a zero IPv4 UDP checksum must be computed for IPv6 (when the
-                // whole datagram is here; a fragment cannot be).
-                if (fragment)
-                    return DropReason.UdpZeroChecksumFragment;
+                // RFC 7915 §4.5: a zero IPv4 UDP checksum is computed for IPv6 (the whole
+                // datagram is here: a fragmented one was refused above).
                 ushort c = Checksum.Finish(Checksum.Add(Checksum.PseudoHeader6(_map.MapIpv6, dst6, Udp, l4.Length), l4));
                 W16(l4, 6, c == 0 ? 0xffff : c);
             }
@@ -85,7 +96,7 @@ public sealed partial class PacketTranslator
         int header = needsFragmentHeader ? 48 : 40;
         int newStart = start + ihl - header;
         Span<byte> h = buffer.Slice(newStart, header);
-        WriteIpv6Header(h, tos, payload + header - 40, needsFragmentHeader ? Fragment6 : protocol, ttl, _map.MapIpv6, dst6);
+        WriteIpv6Header(h, tos, payload + header - 40, needsFragmentHeader ? Fragment6 : protocol, OneHop(ttl), _map.MapIpv6, dst6);
         if (needsFragmentHeader)
         {
             // RFC 7915 §4.1: Fragment header with the IPv4 offset, M flag and identification.
@@ -119,7 +130,7 @@ public sealed partial class PacketTranslator
                 return DropReason.DestinationNotMappable;
             icmp[0] = (byte)(type == 8 ? 128 : 129);
             int newStart = start + ihl - 40;
-            WriteIpv6Header(buffer.Slice(newStart, 40), tos, icmp.Length, Icmp6, ttl, _map.MapIpv6, dst6);
+            WriteIpv6Header(buffer.Slice(newStart, 40), tos, icmp.Length, Icmp6, OneHop(ttl), _map.MapIpv6, dst6);
             W16(icmp, 2, 0);
             W16(icmp, 2, Checksum.Finish(Checksum.Add(Checksum.PseudoHeader6(_map.MapIpv6, dst6, Icmp6, icmp.Length), icmp)));
             start = newStart;
@@ -188,11 +199,7 @@ public sealed partial class PacketTranslator
 
         if (tooBig)
         {
-            // RFC 7915 §4.2 and RFC 7599 errata 7160: +20 for the header, +28 when the IPv6
-            // packet this was translated from carried a Fragment header (DF clear here).
-            int mtu = U16(icmp, 6);
-            bool hadFragmentHeader = (innerFlags & 0x4000) == 0;
-            rest = (uint)(mtu + (hadFragmentHeader ? 28 : 20));
+            rest = (uint)PacketTooBigMtu(U16(icmp, 6), innerFlags, innerTotal);
             Counters.PacketTooBig++;
         }
 
@@ -206,16 +213,69 @@ public sealed partial class PacketTranslator
         outp = outp.Slice(0, total);
         WriteIpv6Header(outp.Slice(48), innerTos, Math.Max(0, innerTotal - innerIhl),
             innerProtocol == Icmp4 ? Icmp6 : innerProtocol, innerTtl, innerSrc6, _map.MapIpv6);
-        WriteIpv6Header(outp, tos, total - 40, Icmp6, ttl, _map.MapIpv6, dst6);
-        outp[40] = (byte)newType;
-        outp[41] = (byte)newCode;
-        W16(outp, 42, 0);
-        W32(outp, 44, rest);
-        Span<byte> icmp6 = outp.Slice(40);
-        W16(outp, 42, Checksum.Finish(Checksum.Add(Checksum.PseudoHeader6(_map.MapIpv6, dst6, Icmp6, icmp6.Length), icmp6)));
+        WriteIpv6Header(outp, tos, total - 40, Icmp6, OneHop(ttl), _map.MapIpv6, dst6);
+        WriteIcmp6Header(outp.Slice(40), newType, newCode, rest, _map.MapIpv6, dst6);
         start = at;
         length = total;
         return DropReason.None;
+    }
+
+    /// <summary>
+    /// The MTU of the Packet Too Big that a Fragmentation Needed becomes (RFC 7915 §4.2):
+    /// minimum(advertised MTU + 20, MTU of the IPv6 next hop, MTU of the IPv4 next hop + 20),
+    /// where both next hops are the WAN side here (the TUN MTU is the WAN MTU - 20), so
+    /// <see cref="Ipv6Mtu"/> bounds it. +28 instead of +20 when the IPv6 packet the inner one
+    /// was translated from carried a Fragment header (RFC 7599 errata 7160): inbound, only such
+    /// packets get MF, an offset, or DF clear above <see cref="DfThreshold"/> bytes. An MTU of
+    /// 0 (a router older than RFC 1191) is replaced by the RFC 1191 plateau below the quoted
+    /// packet's length. Never below 1280: no IPv6 link is smaller (RFC 8200 §5), and since
+    /// RFC 8021 a smaller report asks nothing of the IPv6 node (RFC 7915 §4.2 points to its §6 for this).
+    /// </summary>
+    internal int PacketTooBigMtu(int advertised, int innerFlags, int innerTotal)
+    {
+        bool hadFragmentHeader = (innerFlags & 0x3fff) != 0 || ((innerFlags & 0x4000) == 0 && innerTotal > DfThreshold);
+        int mtu4 = advertised != 0 ? advertised : Rfc1191Plateau(innerTotal);
+        return Math.Max(Ipv6MinMtu, Math.Min(mtu4 + (hadFragmentHeader ? 28 : 20), Ipv6Mtu));
+    }
+
+    /// <summary>RFC 1191 §7 table 7-1: the greatest plateau below <paramref name="totalLength"/> (68 at least).</summary>
+    internal static int Rfc1191Plateau(int totalLength)
+    {
+        ReadOnlySpan<int> plateaus = [65535, 32000, 17914, 8166, 4352, 2002, 1492, 1006, 508, 296];
+        foreach (int p in plateaus)
+            if (p < totalLength)
+                return p;
+        return 68;
+    }
+
+    /// <summary>
+    /// Whether the IPv4 options hold a loose or strict source route (RFC 791 types 131, 137)
+    /// whose pointer has not passed its end: RFC 7915 §4.1 says such a packet MUST be discarded
+    /// (a translator cannot follow the route), other options are ignored.
+    /// </summary>
+    internal static bool HasUnexpiredSourceRoute(ReadOnlySpan<byte> options)
+    {
+        int i = 0;
+        while (i < options.Length)
+        {
+            int type = options[i];
+            if (type == 0)
+                return false; // End of Option List
+            if (type == 1)
+            {
+                i++; // No Operation
+                continue;
+            }
+            if (i + 1 >= options.Length)
+                return false;
+            int length = options[i + 1];
+            if (length < 2 || i + length > options.Length)
+                return false; // malformed options: left to the routers behind, as before
+            if ((type == 131 || type == 137) && length >= 3 && options[i + 2] <= length)
+                return true;
+            i += length;
+        }
+        return false;
     }
 
     /// <summary>RFC 7915 §4.2 Figure 3: an IPv4 header pointer as the IPv6 header pointer, -1 if none.</summary>

@@ -19,15 +19,35 @@ public sealed partial class PacketTranslator
     /// <summary>An ICMPv6 error is cut to fit the IPv6 minimum MTU (RFC 4443 §2.4 (c)).</summary>
     public const int Icmpv6ErrorMax = 1280;
 
+    /// <summary>
+    /// RFC 7915 §5.1: an IPv4 packet translated from IPv6 without a Fragment header gets DF
+    /// only above this size, so an IPv6 sender relying on the 1280-byte minimum MTU (20 bytes
+    /// more than this) is still delivered across IPv4 links of a smaller MTU.
+    /// </summary>
+    public const int DfThreshold = 1260;
+
+    /// <summary>The IPv6 minimum MTU (RFC 8200 §5): no translated Packet Too Big reports less.</summary>
+    public const int Ipv6MinMtu = 1280;
+
     internal const int Icmp4 = 1, Tcp = 6, Udp = 17, Fragment6 = 44, Icmp6 = 58;
 
-    private readonly FragmentTable _fragments;
+    // One table per direction: inbound fragments (anyone on the WAN can send them) never
+    // evict the LAN's entries (issue 13 point 9).
+    private readonly FragmentTable _outboundFragments;
+    private readonly FragmentTable _inboundFragments;
+    private readonly IcmpErrorLimiter _errorLimit = new();
     private MapAddressing _map;
+    // RFC 7915 §5.1: "Identification: set according to a Fragment Identification generator at
+    // the translator". A counter per translator, from a random start (RFC 7739 §5 warns against
+    // a predictable one from zero); RFC 6864 §4 asks only that it not repeat for one source,
+    // destination and protocol within a datagram's lifetime, which 65,536 values do at a CE's rates.
+    private ushort _nextId = (ushort)System.Random.Shared.Next(0x10000);
 
     public PacketTranslator(MapAddressing map, TranslatorCounters? counters = null, int fragmentEntries = 64)
     {
         _map = map;
-        _fragments = new FragmentTable(fragmentEntries);
+        _outboundFragments = new FragmentTable(fragmentEntries);
+        _inboundFragments = new FragmentTable(fragmentEntries);
         Counters = counters ?? new TranslatorCounters();
     }
 
@@ -45,7 +65,8 @@ public sealed partial class PacketTranslator
     public void Reconfigure(MapAddressing map)
     {
         _map = map;
-        _fragments.Clear();
+        _outboundFragments.Clear();
+        _inboundFragments.Clear();
     }
 
     /// <summary>Translates by the IP version of the packet; see <see cref="Translate4To6"/> and <see cref="Translate6To4"/>.</summary>
@@ -123,6 +144,52 @@ public sealed partial class PacketTranslator
         W32(h, 12, src);
         W32(h, 16, dst);
         W16(h, 10, Checksum.Finish(Checksum.Add(0, h.Slice(0, 20))));
+    }
+
+    /// <summary>
+    /// The TTL or hop limit a translated packet leaves the translator with, so that the whole
+    /// CE counts as one hop (RFC 7915 §4.1, §5.1: the translator is one router and decrements
+    /// once). The kernel forwards each packet twice: into the TUN device (decrementing the
+    /// original header, and answering Time Exceeded to the sender itself when it reaches zero
+    /// there) and out of it again after translation (decrementing the new header). The first
+    /// decrement is the CE's one; the second is undone here by adding one, which cannot expire
+    /// anything the first let through. A packet the CE's own stack originates was decremented
+    /// by neither and leaves with the value it was sent with, as from any host. 255 stays 255.
+    /// </summary>
+    internal static int OneHop(int ttl) => ttl < 255 ? ttl + 1 : 255;
+
+    /// <summary>
+    /// Flags and identification of an IPv4 packet translated from IPv6 without a Fragment
+    /// header (RFC 7915 §5.1): DF only above <see cref="DfThreshold"/> bytes, MF 0, offset 0,
+    /// and an identification from the translator's generator.
+    /// </summary>
+    private int UnfragmentedFlags(int totalLength, out int id)
+    {
+        id = _nextId++;
+        return totalLength > DfThreshold ? 0x4000 : 0;
+    }
+
+    /// <summary>
+    /// An ICMPv4 message's header (type, code, the word after the checksum) and its checksum
+    /// over <paramref name="icmp"/>, the whole message with what it quotes already in place.
+    /// </summary>
+    private static void WriteIcmp4Header(Span<byte> icmp, int type, int code, uint rest)
+    {
+        icmp[0] = (byte)type;
+        icmp[1] = (byte)code;
+        W16(icmp, 2, 0);
+        W32(icmp, 4, rest);
+        W16(icmp, 2, Checksum.Finish(Checksum.Add(0, icmp)));
+    }
+
+    /// <summary>The same for ICMPv6, whose checksum covers the pseudo-header of <paramref name="src"/> and <paramref name="dst"/> too.</summary>
+    private static void WriteIcmp6Header(Span<byte> icmp, int type, int code, uint rest, ReadOnlySpan<byte> src, ReadOnlySpan<byte> dst)
+    {
+        icmp[0] = (byte)type;
+        icmp[1] = (byte)code;
+        W16(icmp, 2, 0);
+        W32(icmp, 4, rest);
+        W16(icmp, 2, Checksum.Finish(Checksum.Add(Checksum.PseudoHeader6(src, dst, Icmp6, icmp.Length), icmp)));
     }
 
     /// <summary>Sum of an IPv4 address as two 16-bit words.</summary>

@@ -12,7 +12,7 @@ public sealed class TranslatorCounters
 {
     private readonly long[] _drops = new long[DropReasonCount];
 
-    public const int DropReasonCount = 16;
+    public const int DropReasonCount = 17;
 
     public long PacketsSent { get; internal set; }
     public long BytesSent { get; internal set; }
@@ -25,6 +25,10 @@ public sealed class TranslatorCounters
     /// <summary>Reads or writes on the TUN device that failed (other than EAGAIN).</summary>
     public long ErrorsSent { get; internal set; }
     public long ErrorsReceived { get; internal set; }
+    /// <summary>ICMP errors the translator sent back for packets it discarded (RFC 7915 §4.4, §5.1, §5.4).</summary>
+    public long IcmpErrorsSent { get; internal set; }
+    /// <summary>Such errors not sent because the rate limit was reached (<see cref="IcmpErrorLimiter"/>).</summary>
+    public long IcmpErrorsRateLimited { get; internal set; }
 
     public long Dropped(DropReason reason) => _drops[(int)reason];
 
@@ -37,25 +41,29 @@ public sealed class TranslatorCounters
             DiscardPacketsReceived++;
     }
 
-    /// <summary>The stable name of a reason, as status output shows it.</summary>
+    /// <summary>
+    /// The stable name of a reason, as logs and status show it: CamelCase, as TR-106 names
+    /// parameters (Interface.Stats.X_&lt;VENDOR&gt;_Dropped.SourcePortOutsideSet).
+    /// </summary>
     public static string Name(DropReason reason) => reason switch
     {
-        DropReason.Malformed => "malformed",
-        DropReason.SourceNotMapAddress => "source-not-map-address",
-        DropReason.SourcePortOutsideSet => "source-port-outside-set",
-        DropReason.NotMapAddress => "not-map-address",
-        DropReason.DestinationPortOutsideSet => "destination-port-outside-set",
-        DropReason.SourceNotMappable => "source-not-mappable",
-        DropReason.ProtocolWithoutPorts => "protocol-without-ports",
-        DropReason.IcmpUntranslatable => "icmp-untranslatable",
-        DropReason.FragmentWithoutFirst => "fragment-without-first",
-        DropReason.UdpZeroChecksumFragment => "udp-zero-checksum-fragment",
-        DropReason.FragmentedIcmp => "fragmented-icmp",
-        DropReason.ExtensionHeader => "extension-header",
-        DropReason.UdpZeroChecksum => "udp-zero-checksum",
-        DropReason.DestinationNotMappable => "destination-not-mappable",
-        DropReason.Multicast => "multicast",
-        _ => "none",
+        DropReason.Malformed => "Malformed",
+        DropReason.SourceNotMapAddress => "SourceNotMapAddress",
+        DropReason.SourcePortOutsideSet => "SourcePortOutsideSet",
+        DropReason.NotMapAddress => "NotMapAddress",
+        DropReason.DestinationPortOutsideSet => "DestinationPortOutsideSet",
+        DropReason.SourceNotMappable => "SourceNotMappable",
+        DropReason.ProtocolWithoutPorts => "ProtocolWithoutPorts",
+        DropReason.IcmpUntranslatable => "IcmpUntranslatable",
+        DropReason.FragmentWithoutFirst => "FragmentWithoutFirst",
+        DropReason.UdpZeroChecksumFragment => "UdpZeroChecksumFragment",
+        DropReason.FragmentedIcmp => "FragmentedIcmp",
+        DropReason.ExtensionHeader => "ExtensionHeader",
+        DropReason.UdpZeroChecksum => "UdpZeroChecksum",
+        DropReason.DestinationNotMappable => "DestinationNotMappable",
+        DropReason.Multicast => "Multicast",
+        DropReason.SourceRoute => "SourceRoute",
+        _ => "None",
     };
 
     /// <summary>What a reason means for a field engineer, in one phrase.</summary>
@@ -76,6 +84,7 @@ public sealed class TranslatorCounters
         DropReason.UdpZeroChecksum => "IPv6 UDP with a zero checksum",
         DropReason.DestinationNotMappable => "destination the MAP rules cannot express",
         DropReason.Multicast => "IPv6 multicast from the host's own stack",
+        DropReason.SourceRoute => "IPv4 with an unexpired source route option",
         _ => "none",
     };
 
@@ -95,6 +104,8 @@ public sealed class TranslatorCounters
             .Property("ErrorsSent", ErrorsSent)
             .Property("ErrorsReceived", ErrorsReceived)
             .Property("PacketTooBig", PacketTooBig)
+            .Property("IcmpErrorsSent", IcmpErrorsSent)
+            .Property("IcmpErrorsRateLimited", IcmpErrorsRateLimited)
             .StartObject("Drops");
         for (int i = 1; i < DropReasonCount; i++)
             json.Property(Name((DropReason)i), _drops[i]);

@@ -7,13 +7,16 @@ namespace Mapt.Translator;
 
 /// <summary>
 /// A TUN device (IFF_TUN | IFF_NO_PI: one IP packet per read or write, no header) opened
-/// non-blocking, so its fd plugs into the event loop. The device lives as long as the fd:
-/// closing it removes the interface with its addresses and routes (no TUNSETPERSIST).
+/// non-blocking, so its fd plugs into the event loop. The daemon makes it persistent
+/// (TUNSETPERSIST): the interface, its routes and the conntrack entries through it outlive a
+/// crash of the process, and the next start attaches to it by name; an orderly stop clears
+/// the flag before closing, which removes the interface.
 /// </summary>
 public sealed unsafe class TunDevice : IDisposable
 {
     // linux/if_tun.h
     private const int TUNSETIFF = 0x400454ca; // _IOW('T', 202, int)
+    private const int TUNSETPERSIST = 0x400454cb; // _IOW('T', 203, int)
     private const short IFF_TUN = 0x0001, IFF_NO_PI = 0x1000;
     // linux/if.h, linux/sockios.h
     private const int IFNAMSIZ = 16, IfreqSize = 40;
@@ -49,6 +52,23 @@ public sealed unsafe class TunDevice : IDisposable
             throw new PlatformException("TUNSETIFF " + name, errno);
         }
         return new TunDevice(fd, name);
+    }
+
+    /// <summary>
+    /// Removes a persistent TUN device nobody holds (a crashed run's): attach, clear the flag,
+    /// close. (RTM_DELLINK cannot: the tun driver has no dellink.) EBUSY while a process holds it.
+    /// </summary>
+    public static void Remove(string name)
+    {
+        using TunDevice tun = Open(name);
+        tun.SetPersistent(false);
+    }
+
+    /// <summary>Whether the interface outlives this fd (TUNSETPERSIST).</summary>
+    public void SetPersistent(bool persistent)
+    {
+        if (LibC.ioctl(Fd, TUNSETPERSIST, (void*)(persistent ? 1 : 0)) < 0)
+            throw new PlatformException("TUNSETPERSIST " + Name, Errno.Last);
     }
 
     /// <summary>Sets the MTU and brings the link up (SIOCSIFMTU, SIOCSIFFLAGS on an AF_INET socket).</summary>

@@ -9,11 +9,20 @@ namespace Mapt.Translator;
 /// device, and the loop handler that reads what the kernel routed into it (IPv4 already
 /// SNATed into the port set, IPv6 to the MAP address), translates each packet in its buffer
 /// and writes it back, so the kernel forwards it on. Reads and writes in batches of
-/// <see cref="Batch"/>; buffers are allocated once, nothing per packet.
+/// <see cref="Batch"/>, at most <see cref="BudgetPerCall"/> packets per call; buffers are
+/// allocated once, nothing per packet.
 /// </summary>
 public sealed partial class TunTranslator : IDisposable
 {
     public const int Batch = 32;
+
+    /// <summary>
+    /// Packets one <see cref="OnReadable"/> call reads at most (4 batches, about a millisecond
+    /// of translation): then it returns, so the loop's timers, signals and other descriptors
+    /// get their turn under a sustained stream. The loop polls level-triggered, so a device
+    /// with packets still queued is readable again at once.
+    /// </summary>
+    public const int BudgetPerCall = 4 * Batch;
     /// <summary>Largest packet read: a jumbo-ish TUN MTU; bigger ones are cut by the kernel and dropped as malformed.</summary>
     public const int MaxPacket = 9216;
     private const int Slot = PacketTranslator.Headroom + MaxPacket;
@@ -25,6 +34,7 @@ public sealed partial class TunTranslator : IDisposable
     private readonly int[] _lengths = new int[Batch];
     private int _mtu;
     private readonly long[] _reported = new long[TranslatorCounters.DropReasonCount];
+    private long _reportedErrorsSent, _reportedErrorsLimited;
 
     private TunTranslator(TunDevice tun, PacketTranslator translator, ILogger logger)
     {
@@ -34,14 +44,18 @@ public sealed partial class TunTranslator : IDisposable
     }
 
     /// <summary>
-    /// Creates the TUN device <paramref name="deviceName"/>, sets its MTU and brings it up.
-    /// Addresses, routes and the SNAT are the caller's (as with nat46).
+    /// Creates the TUN device <paramref name="deviceName"/>, or attaches to it when a crashed
+    /// run left it behind (persistent), sets its MTU and brings it up. Addresses, routes and
+    /// the SNAT are the caller's (as with nat46). With <paramref name="persistent"/> the device
+    /// outlives the process until <see cref="Close"/> removes it.
     /// </summary>
-    public static TunTranslator Open(string deviceName, TranslatorConfig config, ILogger logger)
+    public static TunTranslator Open(string deviceName, TranslatorConfig config, ILogger logger, bool persistent = false)
     {
         TunDevice tun = TunDevice.Open(deviceName);
         try
         {
+            if (persistent)
+                tun.SetPersistent(true);
             tun.SetMtuAndUp(config.Mtu);
         }
         catch
@@ -72,11 +86,15 @@ public sealed partial class TunTranslator : IDisposable
         LogReconfigured(_logger, _tun.Name, config.Mtu, config.Describe());
     }
 
-    /// <summary>The loop's handler: drains the device until EAGAIN, a batch at a time.</summary>
+    /// <summary>
+    /// The loop's handler: reads the device a batch at a time until EAGAIN or until
+    /// <see cref="BudgetPerCall"/> packets were read; what is left waits for the next turn.
+    /// </summary>
     public void OnReadable()
     {
         Span<byte> buffer = _buffer;
-        while (true)
+        long now = Environment.TickCount64; // for the ICMP error rate limit: once per call, no syscall per packet
+        for (int budget = BudgetPerCall; budget > 0; budget -= Batch)
         {
             int count = 0;
             bool drained = false;
@@ -102,8 +120,15 @@ public sealed partial class TunTranslator : IDisposable
                 int start = i * Slot + PacketTranslator.Headroom;
                 int length = _lengths[i];
                 bool outbound = buffer[start] >> 4 != 6;
-                if (_translator.Translate(buffer, ref start, ref length) != DropReason.None)
+                DropReason dropped = _translator.Translate(buffer, ref start, ref length);
+                if (dropped != DropReason.None)
+                {
+                    // The sender is told where the RFC says so (within a rate limit); the error
+                    // goes back the way the packet came: into the kernel by the device.
+                    if (_translator.TryBuildError(buffer, ref start, ref length, dropped, now))
+                        Write(buffer.Slice(start, length), !outbound);
                     continue;
+                }
                 if (outbound && Ipv6Fragmenter.Needed(buffer.Slice(start, length), _translator.Ipv6Mtu))
                 {
                     var fragments = new Ipv6Fragmenter(buffer, start, length, _translator.Ipv6Mtu);
@@ -139,6 +164,17 @@ public sealed partial class TunTranslator : IDisposable
             var reason = (DropReason)i;
             LogDropped(_logger, _tun.Name, delta, TranslatorCounters.Name(reason), TranslatorCounters.Meaning(reason), now);
         }
+        // ICMP errors held back by the rate limit mean a flood of packets the translator
+        // refuses (a spoofing sender, a scan): one line per report, not one per packet.
+        long limited = Counters.IcmpErrorsRateLimited - _reportedErrorsLimited;
+        long sent = Counters.IcmpErrorsSent - _reportedErrorsSent;
+        _reportedErrorsLimited = Counters.IcmpErrorsRateLimited;
+        _reportedErrorsSent = Counters.IcmpErrorsSent;
+        if (limited > 0)
+        {
+            any = true;
+            LogErrorsLimited(_logger, _tun.Name, limited, IcmpErrorLimiter.PerSecond, sent);
+        }
         return any;
     }
 
@@ -152,6 +188,21 @@ public sealed partial class TunTranslator : IDisposable
             Counters.ErrorsReceived++;
     }
 
+    /// <summary>An orderly stop: the device is removed with its routes (the persistent flag cleared, then the fd closed).</summary>
+    public void Close()
+    {
+        try
+        {
+            _tun.SetPersistent(false);
+        }
+        catch (PlatformException)
+        {
+            // Closing the fd still removes a device that was never made persistent.
+        }
+        _tun.Dispose();
+    }
+
+    /// <summary>The fd only: a persistent device stays (for a process that leaves without teardown).</summary>
     public void Dispose() => _tun.Dispose();
 
     [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Translator on TUN device {Device} up (MTU {Mtu}): {Mapping}")]
@@ -162,6 +213,9 @@ public sealed partial class TunTranslator : IDisposable
 
     [LoggerMessage(EventId = 903, Level = LogLevel.Warning, Message = "Translator on {Device} dropped {Count} packets ({Reason}: {Meaning}) since the last report; they were not forwarded ({Total} in all)")]
     private static partial void LogDropped(ILogger logger, string device, long count, string reason, string meaning, long total);
+
+    [LoggerMessage(EventId = 930, Level = LogLevel.Warning, Message = "Translator on {Device} held back {Limited} ICMP errors about discarded packets since the last report (rate limit {PerSecond}/s, {Sent} sent): a flood of packets it cannot translate")]
+    private static partial void LogErrorsLimited(ILogger logger, string device, long limited, int perSecond, long sent);
 
     [LoggerMessage(EventId = 902, Level = LogLevel.Warning, Message = "Reading TUN device {Device} failed ({Errno}); the batch ends, the next readable event retries")]
     private static partial void LogReadFailed(ILogger logger, string device, string errno);

@@ -51,7 +51,8 @@ public static class StaticMap
             switch (key)
             {
                 case "fmr" when eq < 0: fmr = true; break;
-                case "offset" when eq > 0: offset = Number(value, 15, "offset", v, file); break;
+                // As DHCPv6 could send it and TR-181 can show it (0..15).
+                case "offset" when eq > 0: offset = Number(value, PortParameters.MaxPsidOffsetOnTheWire, "offset", v, file); break;
                 case "psid-len" when eq > 0: k = Number(value, 16, "psid-len", v, file); break;
                 case "psid" when eq > 0: psid = Number(value, 65535, "psid", v, file); break;
                 default: throw new ConfigError(file, v.Line, $"static-rule: '{part}' is not offset=A, psid-len=K, psid=P or fmr");

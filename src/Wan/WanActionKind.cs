@@ -5,7 +5,9 @@ public enum WanActionKind
 {
     /// <summary>Start DHCPv6 from scratch: Solicit.</summary>
     Solicit,
-    /// <summary>The link came back with a lease still valid: Confirm/Rebind it (RFC 8415 section 18.2.12).</summary>
+    /// <summary>A configuration was adopted at start: confirm its stored lease (Renew).</summary>
+    ResumeDhcp,
+    /// <summary>The link came back with a lease still valid: Rebind it (RFC 8415 section 18.2.12).</summary>
     Rebind,
     /// <summary>Renew now (SIGUSR1).</summary>
     Renew,

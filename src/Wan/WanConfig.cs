@@ -1,5 +1,7 @@
 using System.Collections.Generic;
 
+using Mapt.Provisioning;
+
 namespace Mapt.Wan;
 
 /// <summary>
@@ -23,11 +25,22 @@ public sealed class WanConfig
     /// <summary>Ask for S46_CONT_MAPE (94) / S46_CONT_LW (96) too. Off: request only what mapt configures (95).</summary>
     public bool RequestMapE { get; set; }
     public bool RequestLw4o6 { get; set; }
+    /// <summary>Only this server's Advertise and Reply are accepted (config key server-duid); null: any server.</summary>
+    public byte[]? ServerDuid { get; set; }
     /// <summary>Static MAP-T (TR-181 Origin = Static): no DHCPv6 for MAP; rules as <c>--rule</c> texts.</summary>
     public List<ConfigValue> StaticRules { get; } = new();
     public ConfigValue? StaticPrefix { get; set; }
     public ConfigValue? StaticDmr { get; set; }
     public string LogLevel { get; set; } = "info";
+    /// <summary>The TR-106 prefix of mapt's vendor parameters in the TR-181 view (X_&lt;OUI&gt;_ or X_&lt;DOMAIN&gt;_).</summary>
+    public string VendorPrefix { get; set; } = Mapt.Status.VendorPrefix.Default;
+    /// <summary>
+    /// The firmware's Device.IP.Interface.{i} row of the WAN and its Device.IP.Interface.{i}.IPv6Prefix.{i}
+    /// row of the End-user prefix: what TR-181 Domain.WANInterface and Domain.IPv6Prefix reference.
+    /// mapt does not own Device.IP.; unset, the references are empty.
+    /// </summary>
+    public ConfigValue? Tr181WanInterface { get; set; }
+    public ConfigValue? Tr181Ipv6Prefix { get; set; }
     /// <summary>Where the settings came from, for messages ("" when no file).</summary>
     public string File { get; set; } = "";
 

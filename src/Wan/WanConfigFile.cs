@@ -1,6 +1,8 @@
 using System;
 using System.Globalization;
 
+using Mapt.Provisioning;
+
 namespace Mapt.Wan;
 
 
@@ -71,6 +73,7 @@ public static class WanConfigFile
             case "request-map-e": config.RequestMapE = Bool(key, value, file, line); break;
             case "request-lw4o6": config.RequestLw4o6 = Bool(key, value, file, line); break;
             case "static-rule": config.StaticRules.Add(new ConfigValue(value, line)); break;
+            case "server-duid": config.ServerDuid = Duid(key, value, file, line); break;
             case "static-prefix": config.StaticPrefix = new ConfigValue(value, line); break;
             case "static-dmr": config.StaticDmr = new ConfigValue(value, line); break;
             case "log-level":
@@ -78,12 +81,27 @@ public static class WanConfigFile
                     throw new ConfigError(file, line, $"log-level: '{value}' is not trace, debug, info, warn or error");
                 config.LogLevel = value;
                 break;
+            case "tr181-vendor-prefix":
+                if (Mapt.Status.VendorPrefix.Problem(value) is string problem)
+                    throw new ConfigError(file, line, $"tr181-vendor-prefix: '{value}': {problem} (TR-106: X_<OUI>_ as X_00D09E_, or X_<DOMAIN>_ as X_EXAMPLE-COM_)");
+                config.VendorPrefix = value;
+                break;
+            case "tr181-wan-interface":
+                if (!IsRow(value, out _, out long prefixRow) || prefixRow != 0)
+                    throw new ConfigError(file, line, $"tr181-wan-interface: '{value}' is not a Device.IP.Interface.{{i}} row (Device.IP.Interface.2)");
+                config.Tr181WanInterface = new ConfigValue(value, line);
+                break;
+            case "tr181-ipv6-prefix":
+                if (!IsRow(value, out _, out prefixRow) || prefixRow == 0)
+                    throw new ConfigError(file, line, $"tr181-ipv6-prefix: '{value}' is not a Device.IP.Interface.{{i}}.IPv6Prefix.{{i}} row (Device.IP.Interface.2.IPv6Prefix.1)");
+                config.Tr181Ipv6Prefix = new ConfigValue(value, line);
+                break;
             default:
                 throw new ConfigError(file, line, $"unknown key '{key}' (keys: {Keys})");
         }
     }
 
-    public const string Keys = "wan, map-dev, flash-dir, run-dir, translator, nat46-control, mtu, mss, iptables, request-map-e, request-lw4o6, static-rule, static-prefix, static-dmr, log-level";
+    public const string Keys = "wan, map-dev, flash-dir, run-dir, translator, nat46-control, mtu, mss, iptables, request-map-e, request-lw4o6, static-rule, static-prefix, static-dmr, log-level, tr181-vendor-prefix, tr181-wan-interface, tr181-ipv6-prefix";
 
     /// <summary>What must hold once file and flags are merged.</summary>
     public static void Check(WanConfig config)
@@ -97,7 +115,37 @@ public static class WanConfigFile
             int line = config.StaticRules.Count != 0 ? config.StaticRules[0].Line : config.StaticPrefix?.Line ?? config.StaticDmr?.Line ?? 0;
             throw new ConfigError(config.File, line, "static MAP-T needs all of static-rule, static-prefix and static-dmr");
         }
+        // TR-181: Domain.IPv6Prefix MUST reference one of Domain.WANInterface's prefixes.
+        if (config.Tr181Ipv6Prefix is ConfigValue prefix)
+        {
+            IsRow(prefix.Text, out long prefixInterface, out _);
+            if (config.Tr181WanInterface is not ConfigValue wan)
+                throw new ConfigError(config.File, prefix.Line, "tr181-ipv6-prefix needs tr181-wan-interface, the interface it belongs to");
+            IsRow(wan.Text, out long wanInterface, out _);
+            if (prefixInterface != wanInterface)
+                throw new ConfigError(config.File, prefix.Line, $"tr181-ipv6-prefix: '{prefix.Text}' is not a prefix of tr181-wan-interface '{wan.Text}'");
+        }
     }
+
+    /// <summary>
+    /// Device.IP.Interface.{i} or Device.IP.Interface.{i}.IPv6Prefix.{i}, with or without the
+    /// trailing dot, by instance number (1..4294967295); <paramref name="prefixRow"/> 0 for an interface.
+    /// </summary>
+    private static bool IsRow(string value, out long interfaceRow, out long prefixRow)
+    {
+        const string Interfaces = "Device.IP.Interface.";
+        interfaceRow = prefixRow = 0;
+        string path = value.EndsWith('.') ? value.Substring(0, value.Length - 1) : value;
+        if (!path.StartsWith(Interfaces, StringComparison.Ordinal))
+            return false;
+        string[] parts = path.Substring(Interfaces.Length).Split('.');
+        if (parts.Length == 1)
+            return Instance(parts[0], out interfaceRow);
+        return parts.Length == 3 && parts[1] == "IPv6Prefix" && Instance(parts[0], out interfaceRow) && Instance(parts[2], out prefixRow);
+    }
+
+    private static bool Instance(string text, out long n) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out n) && n is >= 1 and <= uint.MaxValue && text[0] != '0';
 
     // Linux IFNAMSIZ is 16 with the NUL: 15 characters, no '/', no whitespace, not "." or "..".
     private static string Interface(string key, string value, string file, int line)
@@ -119,6 +167,24 @@ public static class WanConfigFile
         if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < min || n > max)
             throw new ConfigError(file, line, $"{key}: '{value}' is not a number in {min}..{max}");
         return n;
+    }
+
+    /// <summary>A DUID as hex digits, bytes optionally separated by ':' (as Kea and `mapt probe` print it).</summary>
+    private static byte[] Duid(string key, string value, string file, int line)
+    {
+        string hex = value.Replace(":", "", System.StringComparison.Ordinal);
+        byte[]? duid = null;
+        if (hex.Length is >= 4 and <= 2 * Mapt.Dhcpv6.Wire.Dhcpv6Limits.MaxDuidLength && hex.Length % 2 == 0)
+        {
+            try
+            {
+                duid = System.Convert.FromHexString(hex);
+            }
+            catch (System.FormatException)
+            {
+            }
+        }
+        return duid ?? throw new ConfigError(file, line, $"{key}: '{value}' is not a DUID (2 to {Mapt.Dhcpv6.Wire.Dhcpv6Limits.MaxDuidLength} bytes in hex, e.g. 00:01:00:01:...)");
     }
 
     private static bool Bool(string key, string value, string file, int line) => value switch

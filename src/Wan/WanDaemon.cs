@@ -1,38 +1,42 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using Mapt.Apply;
 using Mapt.Dhcpv6;
 using Mapt.Netlink;
 using Mapt.Platform;
+using Mapt.Provisioning;
 using Microsoft.Extensions.Logging;
 
 namespace Mapt.Wan;
 
 /// <summary>
-/// The daemon: the one event loop with the real parts plugged in. rtnetlink events, the
-/// DHCPv6 socket, timers and signals become <see cref="WanEvent"/>s for
-/// <see cref="WanMachine"/>; its actions are run here (WanDaemon.Apply.cs applies and undoes,
-/// WanDaemon.Dhcp.cs drives the client, WanDaemon.Status.cs writes the TR-181 state file).
+/// The daemon: the one event loop with the real parts plugged in, and what is left once each
+/// part owns its state: the event queue, the machine (<see cref="WanMachine"/>) and the switch
+/// that runs its actions. The parts: <see cref="WanWatch"/> (netlink to events),
+/// <see cref="DhcpDriver"/> (the DHCPv6 client, its socket, timer and stored lease),
+/// <see cref="Provisioner"/> (plans, journal and the executor of src/Apply; adoption at start),
+/// <see cref="TranslatorHost"/> (--translator tun) and <see cref="StatusWriter"/> (the state file).
 /// Events raised while an action runs are queued and handled after it, in order.
 /// </summary>
-public sealed partial class WanDaemon : IDisposable
+public sealed class WanDaemon : IDisposable
 {
-    private const int Sigint = 2, Sighup = 1, Sigusr1 = 10, Sigusr2 = 12, Sigterm = 15;
+    private const int Sigint = 2, Sighup = 1, Sigquit = 3, Sigusr1 = 10, Sigusr2 = 12, Sigterm = 15;
 
     private readonly ILoggerFactory _logs;
     private readonly ILogger _log;
     private readonly EventLoop _loop;
     private readonly WanMachine _machine;
-    private readonly JournalStore _journalStore;
     private readonly Queue<WanEvent> _pending = new();
     private readonly MapContent? _static;
+    private readonly TranslatorHost? _tun;
+    private readonly StatusWriter _status;
     private WanConfig _config;
     private RtnlClient? _rtnl;
-    private RtnlMonitor? _monitor;
-    private IptablesApplier _iptables;
+    private WanWatch? _watch;
+    private DhcpDriver? _dhcp;
+    private Provisioner? _provisioner;
     private bool _dispatching;
-    private int _wanIndex;
-    private int _mapIndex;
     private bool _flushArmed;
 
     public WanDaemon(WanConfig config, MapContent? staticContent, ILoggerFactory logs)
@@ -43,53 +47,98 @@ public sealed partial class WanDaemon : IDisposable
         _log = logs.CreateLogger("Mapt.Wan");
         _loop = new EventLoop(logs.CreateLogger("Mapt.Platform"));
         _machine = new WanMachine(mapDeviceReady: config.Translator != TranslatorKind.None);
-        _journalStore = new JournalStore(config.FlashDir);
-        _iptables = new IptablesApplier(IptablesTools.ByName(config.Iptables) ?? IptablesTools.Default, logs.CreateLogger("Mapt.Apply"));
-        _since = DateTimeOffset.UtcNow;
+        _status = new StatusWriter(_machine, _loop, _log);
+        if (config.Translator == TranslatorKind.Tun)
+            _tun = new TranslatorHost(_loop, logs, WriteStatus);
     }
 
     public WanState State => _machine.State;
+
+    /// <summary>How long after a failed apply it is tried again (MAPT_RETRY_MS shortens it for tests).</summary>
+    internal static int RetryMs => Environment.GetEnvironmentVariable("MAPT_RETRY_MS") is { Length: > 0 } v && int.TryParse(v, out int ms) ? ms : 30_000;
 
     /// <summary>Runs until an orderly stop; returns the exit code.</summary>
     public int Run()
     {
         WanLog.Starting(_log, BuildInfo.Version, _config.Wan, _config.MapDevice, WanConfig.TranslatorName(_config.Translator), _config.FlashDir, _config.RunDir);
-        AtomicFile.EnsureDirectory(_config.FlashDir);
         AtomicFile.EnsureDirectory(_config.RunDir);
         if (_static is not null)
             WanLog.StaticMap(_log, _config.File, _static.Key);
 
         _rtnl = RtnlClient.Open();
-
         foreach (int signal in new[] { Sigterm, Sigint })
             _loop.AddSignal(signal, () => Post(WanEvent.Of(WanEventKind.Stop, signal == Sigterm ? "SIGTERM" : "SIGINT")));
+        _loop.AddSignal(Sigquit, () => Post(WanEvent.Of(WanEventKind.Handover, "SIGQUIT")));
         _loop.AddSignal(Sighup, () => Post(WanEvent.Of(WanEventKind.Reload)));
         _loop.AddSignal(Sigusr1, () => Post(WanEvent.Of(WanEventKind.ForceRenew)));
         _loop.AddSignal(Sigusr2, () => Post(WanEvent.Of(WanEventKind.Dump)));
 
-        _monitor = RtnlMonitor.Open(_rtnl, _logs.CreateLogger("Mapt.Netlink"));
-        _monitor.LinkChanged = OnLink;
-        _monitor.AddressChanged = OnAddress;
-        _monitor.RouteChanged = OnRoute;
-        _monitor.Resynced = _ => Reassess("netlink events lost; state dumped again");
-        _loop.AddReader(_monitor.Fd, () => { _monitor.Drain(); AfterEvents(); }, "rtnetlink");
+        _provisioner = new Provisioner(_config, _rtnl, _tun, _logs);
+        _watch = new WanWatch(_config, _rtnl, _machine, Post, r => _provisioner.Executor.IsOwned(r),
+            () => _provisioner.Executor.MissingOwned().Count != 0, _logs);
+        _watch.Open(_loop, AfterEvents);
+        _dhcp = new DhcpDriver(_config, _loop, _machine, _static, Post, AfterEvents, _logs) { Usable = Usable };
+        _status.Attach(_provisioner, _dhcp, _watch, _tun);
 
         WriteStatus();
-        // A journal left behind means the last run died with MAP-T applied: undo it before
-        // anything is applied, so nothing lands over its leftovers. With DHCPv6, after Reassess
-        // on purpose: the first Solicit is already out, and its wait for Advertises (RFC 8415
-        // 18.2.1, >= 1 s) overlaps the undo; no Reply is handled before the loop runs. A static
-        // rule would be applied inside Reassess, so then the undo comes first.
-        if (_static is not null)
-            RecoverJournal(_rtnl);
-        Reassess("start");
-        if (_static is null)
-            RecoverJournal(_rtnl);
+        _provisioner.UndoLegacy(_config.FlashDir);
+        TakeOverOrStartClean();
+        _watch.Reassess("start");
         AfterEvents();
         _loop.Run();
         WanLog.Stopped(_log, 0);
-        DeleteStatus();
+        _status.Delete(_config);
         return 0;
+    }
+
+    /// <summary>
+    /// What the last run left decides the start: its configuration taken over (the stored lease,
+    /// or the static rule, is what it applied, and everything is in place or repaired: Up at
+    /// once, DHCPv6 renews), or undone; a stored lease that is still valid is then confirmed
+    /// with Rebind instead of soliciting.
+    /// </summary>
+    private void TakeOverOrStartClean()
+    {
+        (bool linkUp, bool ipv6Ready, bool mapPresent) = _watch!.ReadFacts();
+        bool wanReady = linkUp && ipv6Ready && (_config.Translator != TranslatorKind.None || mapPresent);
+        Lease? stored = _static is null ? _dhcp!.LoadStored(sameBootOnly: false) : null;
+        MapContent? candidate = _static ?? (stored is null ? null : MapContent.FromLease(stored));
+        if (candidate is not null && Usable(candidate) is not null)
+            candidate = null;
+        bool adopted = _provisioner!.AdoptOrUndo(candidate, wanReady, _watch.Gateway);
+        if (stored is not null)
+            _dhcp!.ResumeWith(stored, renew: adopted);
+        if (adopted)
+            Dispatch(_machine.Adopt(candidate!.Key, "configuration of the last run taken over"));
+    }
+
+    /// <summary>Why <paramref name="content"/> cannot be applied here (null: it can): the MAP result, its sense, then the plan.</summary>
+    private string? Usable(MapContent content)
+    {
+        if (!content.TryCompute(out Map.MapResult? result, out string error))
+            return error;
+        if (Map.SenseCheck.Check(content.Rules, content.Dmr, content.EndUserPrefix, LanPrefixes()) is string nonsense)
+            return nonsense;
+        PlanSettings settings;
+        try
+        {
+            settings = _provisioner!.Settings(_watch!.Gateway);
+        }
+        catch (NetlinkException)
+        {
+            settings = new PlanSettings(_config.Wan, _config.MapDevice, Translator: _config.Translator);
+        }
+        return Plan.TryCreate(content.ToPlanInput(result), settings, out _, out error) ? null : error;
+    }
+
+    /// <summary>The gateway's own IPv4 subnets (every IPv4 address but those on the MAP device): no MAP rule may cover one.</summary>
+    private List<Net.Ipv4Prefix> LanPrefixes()
+    {
+        var prefixes = new List<Net.Ipv4Prefix>();
+        foreach (AddressInfo a in _rtnl!.DumpAddresses(AddressFamily.Inet))
+            if (a.Index != _watch!.MapIndex && a.Address.IsV4 && (a.Address.V4Value >> 24) != 127)
+                prefixes.Add(Net.Ipv4Prefix.Masked(a.Address.ToIpv4(), a.PrefixLength));
+        return prefixes;
     }
 
     /// <summary>Queues an event; handled at once unless an action is running.</summary>
@@ -102,32 +151,7 @@ public sealed partial class WanDaemon : IDisposable
         try
         {
             while (_pending.Count != 0)
-            {
-                WanEvent next = _pending.Dequeue();
-                WanStep step = _machine.Handle(next);
-                foreach (WanTransition t in step.Transitions)
-                {
-                    WanLog.StateEntered(_log, StateName(t.From), StateName(t.To), t.Reason);
-                    _since = DateTimeOffset.UtcNow;
-                }
-                // Before the actions: while an apply runs, status already says Provisioning.
-                if (_machine.State is WanState.Provisioning or WanState.Changing)
-                    WriteStatus();
-                foreach (WanAction a in step.Actions)
-                {
-                    try
-                    {
-                        Run(a);
-                    }
-                    catch (Exception ex) when (ex is not OutOfMemoryException)
-                    {
-                        WanLog.HandlerFailed(_log, a.Kind + ": " + ex.Message);
-                        _lastError = ex.Message;
-                    }
-                }
-                if (step.Transitions.Count != 0 || step.Actions.Count != 0)
-                    WriteStatus();
-            }
+                Dispatch(_machine.Handle(_pending.Dequeue()));
         }
         finally
         {
@@ -135,33 +159,71 @@ public sealed partial class WanDaemon : IDisposable
         }
     }
 
+    private void Dispatch(WanStep step)
+    {
+        foreach (WanTransition t in step.Transitions)
+        {
+            WanLog.StateEntered(_log, StateName(t.From), StateName(t.To), t.Reason);
+            _status.Entered();
+            if (t.From == WanState.Changing && t.To == WanState.Up)
+                _dhcp!.HoldDownUntilMs = _loop.NowMs + DhcpDriver.HoldDownMs;
+        }
+        // Before the actions: while an apply runs, status already says Provisioning.
+        if (_machine.State is WanState.Provisioning or WanState.Changing)
+            WriteStatus();
+        foreach (WanAction a in step.Actions)
+        {
+            try
+            {
+                Run(a);
+            }
+            catch (Exception ex) when (ex is MaptException or IOException or UnauthorizedAccessException)
+            {
+                WanLog.HandlerFailed(_log, a.Kind + ": " + ex.Message);
+                _provisioner!.LastError = ex.Message;
+            }
+        }
+        if (step.Transitions.Count != 0 || step.Actions.Count != 0)
+            WriteStatus();
+    }
+
     private void Run(WanAction a)
     {
         switch (a.Kind)
         {
-            case WanActionKind.Solicit: StartDhcp(rebind: false); break;
-            case WanActionKind.Rebind: StartDhcp(rebind: true); break;
-            case WanActionKind.Renew: RenewDhcp(); break;
-            case WanActionKind.StopDhcp: StopDhcp(); break;
-            case WanActionKind.Release: ReleaseDhcp(); break;
+            case WanActionKind.Solicit:
+            case WanActionKind.ResumeDhcp:
+                _dhcp!.Start(rebind: false);
+                break;
+            case WanActionKind.Rebind: _dhcp!.Start(rebind: true); break;
+            case WanActionKind.Renew: _dhcp!.Renew(); break;
+            case WanActionKind.StopDhcp: _dhcp!.Stop(); break;
+            case WanActionKind.Release: _dhcp!.Release(); break;
             case WanActionKind.Apply: Post(ApplyOffered(replace: false)); break;
             case WanActionKind.Replace: Post(ApplyOffered(replace: true)); break;
-            case WanActionKind.Teardown: TearDown(); Post(WanEvent.Of(WanEventKind.TeardownDone)); break;
+            case WanActionKind.Teardown: _provisioner!.TearDown(); Post(WanEvent.Of(WanEventKind.TeardownDone)); break;
             case WanActionKind.RestoreRoutes: RestoreRoutes(); break;
             case WanActionKind.ScheduleRetry:
                 _loop.AddTimerIn(RetryMs, () => { Post(WanEvent.Of(WanEventKind.RetryDue)); AfterEvents(); });
                 break;
             case WanActionKind.Reload: Reload(); break;
             case WanActionKind.Dump:
-                _translator?.ReportDrops();
+                _tun?.Translator?.ReportDrops();
                 WriteStatus(); // the state file's counters brought up to date too
-                WanLog.Dump(_log, DumpText());
+                WanLog.Dump(_log, _status.Dump(_provisioner!.Store.Path));
                 break;
             case WanActionKind.Exit: RequestExit(); break;
         }
     }
 
-    private static int RetryMs => Environment.GetEnvironmentVariable("MAPT_RETRY_MS") is { Length: > 0 } v && int.TryParse(v, out int ms) ? ms : 30_000;
+    private WanEvent ApplyOffered(bool replace)
+    {
+        MapContent? content = _dhcp!.Offered;
+        if (content is null || content.Key != _machine.Applying)
+            return WanEvent.Of(WanEventKind.ApplyFailed, "the content to apply is no longer offered");
+        Journal? old = replace ? _provisioner!.Store.Read(out _) : null;
+        return _provisioner!.Apply(content, _watch!.Gateway, old);
+    }
 
     /// <summary>
     /// After each batch of events: log lines to flash. A one-shot timer, not a periodic one, so
@@ -175,135 +237,93 @@ public sealed partial class WanDaemon : IDisposable
         _loop.AddTimerIn(1000, () =>
         {
             _flushArmed = false;
+            _status.RefreshDrops(_config);
             Logging.MaptLogging.Flush(_logs);
         });
     }
 
-    // ---- netlink events -------------------------------------------------------------
-
-    private void OnLink(LinkInfo link, bool removed)
+    /// <summary>Puts back the IPv6 default route (MAP-T needs it) and every route mapt owns that went missing.</summary>
+    private void RestoreRoutes()
     {
-        if (link.Name == _config.Wan || (link.Index == _wanIndex && _wanIndex != 0))
+        WanWatch watch = _watch!;
+        if (_machine.Applied.Length != 0 && watch.Gateway.IsSet && watch.WanIndex != 0)
         {
-            if (removed)
-                _wanIndex = 0;
-            else
-                _wanIndex = link.Index;
-            bool up = !removed && link.IsUp && link.HasCarrier;
-            if (up != _machine.LinkUp)
-                Post(WanEvent.Of(up ? WanEventKind.LinkUp : WanEventKind.LinkDown, removed ? _config.Wan + " removed" : _config.Wan + (up ? " carrier up" : " carrier down")));
-            if (up)
-                CheckIpv6("link event");
+            bool hasDefault = false;
+            foreach (RouteInfo r in _rtnl!.DumpRoutes(AddressFamily.Inet6))
+                if (r.IsDefault && r.OutputInterface == watch.WanIndex)
+                    hasDefault = true;
+            if (!hasDefault)
+                Restore(new PlannedRoute(Net.Ipv6Prefix.Masked(new Net.Ipv6Address(0, 0), 0), _config.Wan, watch.Gateway.ToIpv6()));
+        }
+        foreach (PlannedRoute r in _provisioner!.Executor.MissingOwned())
+            Restore(r);
+    }
+
+    private void Restore(PlannedRoute route)
+    {
+        try
+        {
+            _provisioner!.Executor.Restore(route);
+            WanLog.RouteRestored(_log, route.Describe());
+        }
+        catch (NetlinkException e)
+        {
+            _provisioner!.LastError = "restore " + route.Describe() + ": " + e.Message;
+            WanLog.RouteRestoreFailed(_log, route.Describe(), e.Message);
+        }
+    }
+
+    private void Reload()
+    {
+        if (_config.File.Length == 0)
+        {
+            WanLog.Reloaded(_log, "(no config file)", "nothing to reload");
             return;
         }
-        if (link.Name == _config.MapDevice || (link.Index == _mapIndex && _mapIndex != 0))
+        try
         {
-            _mapIndex = removed ? 0 : link.Index;
-            if (_config.Translator != TranslatorKind.None)
-                return;
-            bool present = !removed;
-            if (present != _machine.MapDeviceReady)
-                Post(WanEvent.Of(present ? WanEventKind.MapDeviceReady : WanEventKind.MapDeviceGone, _config.MapDevice + (present ? " appeared" : " removed")));
+            var fresh = new WanConfig();
+            string text = File.ReadAllText(_config.File);
+            WanConfigFile.Apply(fresh, text, _config.File);
+            // Names and places cannot change under a running daemon; the rest takes effect at the next apply.
+            fresh.Wan = _config.Wan;
+            fresh.MapDevice = _config.MapDevice;
+            fresh.FlashDir = _config.FlashDir;
+            fresh.RunDir = _config.RunDir;
+            fresh.Translator = _config.Translator;
+            WanConfigFile.Check(fresh);
+            _config = fresh;
+            _provisioner!.Reload(fresh, _logs);
+            WanLog.Reloaded(_log, fresh.File, "MTU, MSS, iptables and log settings take effect at the next apply, the tr181- keys in the status at once; interface names and directories need a restart");
+        }
+        catch (Exception e) when (e is ConfigError or IOException or UnauthorizedAccessException)
+        {
+            WanLog.ReloadRefused(_log, e.Message);
         }
     }
 
-    private void OnAddress(AddressInfo address, bool removed)
-    {
-        if (address.Index == _wanIndex && !address.Address.IsV4)
-            CheckIpv6(removed ? "address removed" : "address event");
-    }
-
-    private void OnRoute(RouteInfo route, bool removed)
-    {
-        if (route.Family == AddressFamily.Inet6 && route.IsDefault && route.OutputInterface == _wanIndex && _wanIndex != 0)
-        {
-            if (removed && _machine.Applied.Length != 0 && _wanGateway.IsSet)
-            {
-                Post(WanEvent.Of(WanEventKind.RouteLost, "IPv6 default route via " + Text(_wanGateway) + " dev " + _config.Wan));
-                return;
-            }
-            CheckIpv6(removed ? "IPv6 default route removed" : "IPv6 default route");
-            return;
-        }
-        if (removed && IsOwned(route))
-            Post(WanEvent.Of(WanEventKind.RouteLost, Describe(route)));
-    }
-
-    /// <summary>Reads link, address and route state afresh (start, and after lost events).</summary>
-    private void Reassess(string why)
-    {
-        LinkInfo? wan = null;
-        bool mapPresent = false;
-        foreach (LinkInfo l in _rtnl!.DumpLinks())
-        {
-            if (l.Name == _config.Wan)
-                wan = l;
-            if (l.Name == _config.MapDevice)
-            {
-                mapPresent = true;
-                _mapIndex = l.Index;
-            }
-        }
-        _wanIndex = wan?.Index ?? 0;
-        bool up = wan is not null && wan.IsUp && wan.HasCarrier;
-        if (up != _machine.LinkUp)
-            Post(WanEvent.Of(up ? WanEventKind.LinkUp : WanEventKind.LinkDown, why + (wan is null ? ": " + _config.Wan + " does not exist" : "")));
-        if (_config.Translator == TranslatorKind.None && mapPresent != _machine.MapDeviceReady)
-            Post(WanEvent.Of(mapPresent ? WanEventKind.MapDeviceReady : WanEventKind.MapDeviceGone, why + ": " + _config.MapDevice + (mapPresent ? " present" : " absent")));
-        if (up)
-            CheckIpv6(why);
-        if (_machine.Applied.Length != 0)
-            foreach (OwnedRoute r in _owned)
-                if (!RouteExists(r))
-                {
-                    Post(WanEvent.Of(WanEventKind.RouteLost, r.Text));
-                    break;
-                }
-    }
-
-    /// <summary>IPv6 is ready when the WAN has a usable link-local address and an IPv6 default route.</summary>
-    private void CheckIpv6(string why)
-    {
-        if (_wanIndex == 0)
-            return;
-        bool linkLocal = false;
-        foreach (AddressInfo a in _rtnl!.DumpAddresses(AddressFamily.Inet6, _wanIndex))
-            if (a.IsUsable && (a.Address.High >> 54) == 0x3fa) // fe80::/10
-                linkLocal = true;
-        InetAddress gateway = default;
-        foreach (RouteInfo r in _rtnl.DumpRoutes(AddressFamily.Inet6))
-            if (r.IsDefault && r.OutputInterface == _wanIndex && r.Type == RouteType.Unicast)
-            {
-                gateway = r.Gateway;
-                break;
-            }
-        bool ready = linkLocal && gateway.IsSet;
-        if (ready)
-            _wanGateway = gateway;
-        if (ready != _machine.Ipv6Ready && _machine.LinkUp)
-        {
-            string detail = ready ? "link-local ready, default route via " + Text(gateway) : !linkLocal ? "no usable link-local address" : "no IPv6 default route";
-            Post(WanEvent.Of(ready ? WanEventKind.Ipv6Ready : WanEventKind.Ipv6Lost, detail));
-        }
-    }
+    private void WriteStatus() => _status.Write(_config);
 
     private void RequestExit()
     {
-        if (_releasing)
+        if (_dhcp!.Releasing)
             return; // the Release handler stops the loop when the server answers or time runs out
         _loop.Stop();
     }
 
     public void Dispose()
     {
-        StopTranslator();
-        _dhcpSocket?.Dispose();
-        _monitor?.Dispose();
+        _tun?.Dispose();
+        _dhcp?.Dispose();
+        _watch?.Dispose();
         _rtnl?.Dispose();
         _loop.Dispose();
     }
 
-    private static string StateName(WanState s) => s switch
+    /// <summary>RFC 5952 text for IPv6 (netlink's own ToString spells every group).</summary>
+    internal static string Text(InetAddress a) => !a.IsSet ? "-" : a.IsV4 ? a.ToString() : new Mapt.Net.Ipv6Address(a.High, a.Low).ToString();
+
+    internal static string StateName(WanState s) => s switch
     {
         WanState.WaitingForLink => "WaitingForLink",
         WanState.WaitingForIPv6 => "WaitingForIPv6",

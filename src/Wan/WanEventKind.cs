@@ -25,6 +25,8 @@ public enum WanEventKind
     RouteLost,
     /// <summary>SIGTERM or SIGINT.</summary>
     Stop,
+    /// <summary>SIGQUIT: stop for a restart, leaving the configuration in place for the next start to take over.</summary>
+    Handover,
     /// <summary>SIGHUP.</summary>
     Reload,
     /// <summary>SIGUSR1.</summary>

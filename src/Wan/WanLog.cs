@@ -11,8 +11,8 @@ internal static partial class WanLog
     [LoggerMessage(EventId = 601, Level = LogLevel.Information, Message = "wan: mapt {Version} starting on WAN {Wan}, MAP device {MapDevice}, translator {Translator}, flash {FlashDir}, run {RunDir}")]
     public static partial void Starting(ILogger logger, string version, string wan, string mapDevice, string translator, string flashDir, string runDir);
 
-    [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "wan: the last run (pid {Pid}) died with MAP-T applied ({Content}); undoing the {Count} change(s) its journal lists before starting clean")]
-    public static partial void JournalFound(ILogger logger, int pid, string content, int count);
+    [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "wan: the last run (pid {Pid}) left MAP-T applied ({Content}) and it cannot be taken over: {Reason}; undoing the {Count} change(s) its journal lists before starting clean")]
+    public static partial void JournalFound(ILogger logger, int pid, string content, int count, string reason);
 
     [LoggerMessage(EventId = 603, Level = LogLevel.Information, Message = "wan: journal undone: {Undone} change(s) undone, {Failed} failed; journal removed")]
     public static partial void JournalUndone(ILogger logger, int undone, int failed);
@@ -76,4 +76,34 @@ internal static partial class WanLog
 
     [LoggerMessage(EventId = 623, Level = LogLevel.Information, Message = "wan: route {Route} was already there exactly as mapt needs it; teardown leaves it in place")]
     public static partial void RouteWasThere(ILogger logger, string route);
+
+    [LoggerMessage(EventId = 624, Level = LogLevel.Warning, Message = "wan: the last run (pid {Pid}) left MAP-T applied for the stored lease, everything as planned: taken over in {Ms} ms without teardown or conntrack flush ({Summary}); renewing the lease to confirm it")]
+    public static partial void Adopted(ILogger logger, int pid, long ms, string summary);
+
+    [LoggerMessage(EventId = 625, Level = LogLevel.Warning, Message = "wan: the last run (pid {Pid}) left MAP-T applied for the stored lease with {Count} difference(s) from its plan ({Differences}); applying the plan over it (no teardown, flows kept)")]
+    public static partial void Repairing(ILogger logger, int pid, int count, string differences);
+
+    [LoggerMessage(EventId = 626, Level = LogLevel.Information, Message = "wan: {Path} was written in another boot ({BootId}): nothing it lists exists in this kernel; removed without replay")]
+    public static partial void JournalOfAnotherBoot(ILogger logger, string path, string bootId);
+
+    [LoggerMessage(EventId = 627, Level = LogLevel.Warning, Message = "wan: {Path} cannot be read by this mapt ({Problem}); removing what can be found of mapt without it (its chains, its MAP device and the routes through it) and starting clean")]
+    public static partial void JournalUnknown(ILogger logger, string path, string problem);
+
+    [LoggerMessage(EventId = 628, Level = LogLevel.Error, Message = "wan: the journal is not acted on: {Problem}; mapt goes on without it")]
+    public static partial void JournalUnreadable(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 629, Level = LogLevel.Information, Message = "wan: the route to {Destination} is held by another owner ({Theirs}): used as it is; mapt neither replaces nor removes it")]
+    public static partial void RouteHeldByAnother(ILogger logger, string destination, string theirs);
+
+    [LoggerMessage(EventId = 630, Level = LogLevel.Warning, Message = "wan: the stored lease {Path} is not used: {Reason}; soliciting afresh")]
+    public static partial void StoredLeaseUnusable(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 631, Level = LogLevel.Warning, Message = "wan: the lease cannot be stored in {Path}: {Reason}; MAP-T goes on, a restart will solicit afresh")]
+    public static partial void LeaseNotStored(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 632, Level = LogLevel.Warning, Message = "wan: {Path} is the journal of mapt 0.1 (on flash, no boot id); {Action}")]
+    public static partial void LegacyJournal(ILogger logger, string path, string action);
+
+    [LoggerMessage(EventId = 633, Level = LogLevel.Warning, Message = "wan: the server changed the MAP content again within the hold-down; it is applied in {WaitS} s (at most one change per {HoldDownS} s, so a server cannot keep the gateway rebuilding NAT, routes and the translator)")]
+    public static partial void ChangeHeldDown(ILogger logger, long waitS, int holdDownS);
 }

@@ -70,6 +70,13 @@ public sealed class WanMachine
                     Do(WanActionKind.RestoreRoutes, Why(e, "a route mapt owns was deleted"));
                 break;
             case WanEventKind.Stop: OnStop(e); break;
+            case WanEventKind.Handover:
+                // No teardown and no Release: the journal (run directory) and the stored lease
+                // (flash) let the next start take the configuration over as it is.
+                _stopping = true;
+                Enter(WanState.Stopped, Why(e, "stopping for a restart; MAP-T left in place for the next start to take over"));
+                Do(WanActionKind.Exit, Why(e, "handover"));
+                break;
             case WanEventKind.Reload: Do(WanActionKind.Reload, Why(e, "SIGHUP")); break;
             case WanEventKind.ForceRenew:
                 if (State == WanState.Up)
@@ -84,6 +91,26 @@ public sealed class WanMachine
                     Provision(Why(e, "retrying the apply"));
                 break;
         }
+        return _step;
+    }
+
+    /// <summary>
+    /// At start, before any event: a previous run's configuration for <paramref name="mapContent"/>
+    /// was found in place and taken over (or repaired). The facts it needs were read by the
+    /// shell (link up, IPv6 ready, MAP device there); the machine is Up at once, and DHCPv6
+    /// confirms the lease (<see cref="WanActionKind.ResumeDhcp"/>).
+    /// </summary>
+    public WanStep Adopt(string mapContent, string why)
+    {
+        _step = new WanStep();
+        _link = true;
+        _ipv6 = true;
+        _mapDevice = true;
+        _dhcpRunning = true;
+        Offered = mapContent;
+        Applied = mapContent;
+        Enter(WanState.Up, why);
+        Do(WanActionKind.ResumeDhcp, why);
         return _step;
     }
 

@@ -19,7 +19,7 @@ public sealed class DatapathLabTests
     private static Plan Plan1 => Samples.PlanOf(Samples.Shared(), Settings);
 
     /// <summary>The neighbouring PSID 0x35: ranges 1236-1239 ... and a different MSS.</summary>
-    private static Plan Plan2 => Samples.PlanOf(Samples.Shared() with { PortSet = Samples.Ex1Ports(0x35), MapIpv6Address = "2001:db8:12:3500:0:c000:212:35" },
+    private static Plan Plan2 => Samples.PlanOf(Samples.Shared() with { PortSet = Samples.Ex1Ports(0x35), MapIpv6Address = Samples.Address6("2001:db8:12:3500:0:c000:212:35") },
         Settings with { MssClamp = 1400 });
 
     private static HashSet<int> PortsOf(Plan plan)

@@ -92,7 +92,7 @@ public sealed class CliFrameTests
             ("run", new[] { "wan", "map-dev", "flash-dir", "run-dir", "translator", "nat46-control", "config", "pidfile", "log-level" }, new[] { "foreground", "daemon" }),
             ("calc", rule.Append("lookup").ToArray(), ruleBools.Append("check-domain").ToArray()),
             ("probe", new[] { "iface", "timeout", "flash-dir" }, new[] { "json", "keep" }),
-            ("plan", rule.Concat(new[] { "wan", "map-dev", "wan-mtu", "only", "phase" }).ToArray(), ruleBools),
+            ("plan", rule.Concat(new[] { "wan", "map-dev", "wan-mtu", "translator", "wan-gateway", "only", "phase" }).ToArray(), ruleBools),
             ("status", new[] { "run-dir" }, new[] { "json" }),
             ("teardown", new[] { "flash-dir", "run-dir", "config" }, Array.Empty<string>()),
             ("log", new[] { "flash-dir", "boot", "since", "level" }, new[] { "all", "follow", "json" }),

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.IO;
+using Mapt.Status;
 using Mapt.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -24,7 +25,8 @@ public sealed class DaemonCliTests
             Assert.AreEqual(3, r.ExitCode, r.ToString());
             StringAssert.Contains(r.Stderr, "no daemon is running");
             // A state file left by a dead daemon (pid 0 cannot be ours) says the same, naming its last state.
-            File.WriteAllText(Path.Combine(run, "mapt.state"), "Device.MAP.X_MAPT_Pid 999999999\nDevice.MAP.X_MAPT_State Up\n");
+            var dead = new StatusSnapshot { Pid = 999999999, State = "Up" };
+            File.WriteAllText(Path.Combine(run, "mapt.state"), StateFile.Format(Tr181View.Render(dead)));
             r = PublishedBinary.Of(rid).Run("status", "--run-dir", run, "--json");
             Assert.AreEqual(3, r.ExitCode, r.ToString());
             StringAssert.Contains(r.Stderr, "its last state was Up");
@@ -93,8 +95,8 @@ public sealed class DaemonCliTests
         {
             Assert.AreEqual("held", holder.StandardOutput.ReadLine());
             // An entry whose undo is harmless here: a route through a device that does not exist.
-            var journal = new Mapt.Wan.Journal { Pid = 1, Wan = "wan0", MapDevice = "map0", Translator = "none", MapContent = "test",
-                Entries = new List<Mapt.Wan.JournalEntry> { Mapt.Wan.JournalEntry.Of(Mapt.Wan.UndoKind.Route4, "192.0.2.0/24", "nosuchdev0") } };
+            var journal = new Mapt.Provisioning.Journal { Pid = 1, Wan = "wan0", MapDevice = "map0", Translator = "none", MapContent = "test",
+                Entries = new List<Mapt.Provisioning.UndoStep> { Mapt.Provisioning.UndoStep.Parse("route-delete 192.0.2.0/24 dev nosuchdev0", out _)! } };
             File.WriteAllText(Path.Combine(dir, "mapt.journal"), journal.Format());
 
             ProcResult run = PublishedBinary.Of(rid).Run("run", "--wan", "nosuchdev0", "--flash-dir", dir, "--run-dir", dir);

@@ -31,6 +31,9 @@ internal sealed unsafe class ClientDriver : IDisposable
             SkipInitialDelay = true,
             Random = new Random(42),
             RequestMapE = requestMapE,
+            // Kea scenarios run T1/T2 of a second or two; the floors are proven in Dhcpv6ClientTests.
+            MinT1Seconds = 1,
+            MinT2Seconds = 1,
         };
         Client = new Dhcpv6Client(settings, socket, Logger) { LeaseChanged = (c, l) => Events.Add((c, l)) };
     }

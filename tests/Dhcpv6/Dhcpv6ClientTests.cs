@@ -24,9 +24,9 @@ public sealed class Dhcpv6ClientTests
         public long Now;
         public long Deadline;
 
-        public Rig(bool skipDelay = true)
+        public Rig(bool skipDelay = true, byte[]? pinned = null)
         {
-            Client = new Dhcpv6Client(new Dhcpv6ClientSettings("wan", Duid) { SkipInitialDelay = skipDelay, Random = new Random(5) }, Transport, Logger);
+            Client = new Dhcpv6Client(new Dhcpv6ClientSettings("wan", Duid) { SkipInitialDelay = skipDelay, Random = new Random(5), PinnedServerId = pinned }, Transport, Logger);
         }
 
         public void Start() => Deadline = Client.Start(Now);
@@ -258,6 +258,33 @@ public sealed class Dhcpv6ClientTests
         rig.Receive(Answer(Dhcpv6MessageType.Reply, rig.Transport.LastXid, ServerA, t1: 0, t2: 0));
         Assert.AreEqual(100u, rig.Client.Lease!.T1);
         Assert.AreEqual(160u, rig.Client.Lease.T2);
+    }
+
+    [TestMethod]
+    public void Reply_T1OfOneSecond_RenewsNoSoonerThanTheFloor()
+    {
+        var rig = new Rig();
+        rig.Start();
+        rig.Receive(Answer(Dhcpv6MessageType.Advertise, rig.Transport.LastXid, ServerA, preference: 255));
+        rig.Receive(Answer(Dhcpv6MessageType.Reply, rig.Transport.LastXid, ServerA, t1: 1, t2: 2));
+        Assert.AreEqual((Dhcpv6ClientSettings.DefaultMinT1Seconds, Dhcpv6ClientSettings.DefaultMinT2Seconds), (rig.Client.Lease!.T1, rig.Client.Lease.T2));
+        int sent = rig.Transport.Sent.Count;
+        rig.RunTo(rig.Now + 9_900);
+        Assert.AreEqual(sent, rig.Transport.Sent.Count, "no Renew before the 10 s floor");
+        rig.RunTo(rig.Now + 200);
+        Assert.AreEqual(ClientState.Renewing, rig.Client.State);
+    }
+
+    [TestMethod]
+    public void PinnedServer_AnotherServersAdvertise_Dropped()
+    {
+        var rig = new Rig(pinned: ServerB);
+        rig.Start();
+        rig.Receive(Answer(Dhcpv6MessageType.Advertise, rig.Transport.LastXid, ServerA, preference: 255));
+        Assert.AreEqual(1, rig.Client.DroppedCount);
+        StringAssert.Contains(rig.Logger.ToString(), "not the configured server-duid");
+        rig.Receive(Answer(Dhcpv6MessageType.Advertise, rig.Transport.LastXid, ServerB, preference: 255));
+        Assert.AreEqual(ClientState.Requesting, rig.Client.State);
     }
 
     [TestMethod]

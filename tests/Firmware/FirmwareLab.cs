@@ -218,7 +218,7 @@ http.server.ThreadingHTTPServer((sys.argv[1], int(sys.argv[2])), lambda *a: H(*a
     /// <paramref name="state"/>; fails with mapt's flash log otherwise.
     /// </summary>
     public void WaitState(string state, int seconds = 60) =>
-        WaitInVm($"[ \"$(mapt status 2>/dev/null | sed -n 's/^Device.MAP.X_MAPT_State //p')\" = {state} ]", $"mapt {state}", seconds);
+        WaitInVm($"[ \"$(mapt status 2>/dev/null | sed -n 's/^{StatusText.StatePath.Replace(".", "\\.", StringComparison.Ordinal)} //p')\" = {state} ]", $"mapt {state}", seconds);
 
     /// <summary>Polls a shell condition inside the VM (twice a second, one console command) until it holds.</summary>
     public void WaitInVm(string condition, string what, int seconds = 60)

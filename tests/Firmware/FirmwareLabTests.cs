@@ -5,7 +5,9 @@ using System.Globalization;
 using System.IO;
 using System.Net;
 using Mapt.Tests.Dhcpv6;
+using Mapt.Status;
 using Mapt.Tests.Lab;
+using Mapt.Tests.Support;
 using Mapt.Translator;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using static Mapt.Tests.Firmware.FirmwareLab;
@@ -55,9 +57,9 @@ public sealed class FirmwareLabTests
         // 1: started by the init script at boot, Up on nat46, the read-back is the plan, no complaint.
         StringAssert.Contains(lab.Console.Sh("/etc/init.d/mapt status"), "MAP-T Up");
         Dictionary<string, string> status = lab.Status();
-        Assert.AreEqual("nat46", status["Device.MAP.X_MAPT_Translator"]);
-        Assert.AreEqual(CeIpv4, status["Device.MAP.Domain.1.X_MAPT_IPv4Address"]);
-        Assert.AreEqual(DelegatedPrefix, status["Device.MAP.Domain.1.IPv6Prefix"]);
+        Assert.AreEqual("nat46", status[StatusText.Vendor(Tr181View.Root, "Translator")]);
+        Assert.AreEqual(CeIpv4, status[StatusText.Vendor(Tr181View.Domain, "IPv4Address")]);
+        Assert.AreEqual(DelegatedPrefix, status[StatusText.Vendor(Tr181View.Domain, "EndUserIPv6Prefix")]);
         lab.AssertNat46IsThePlan(BmrArgs, Dmr);
         Assert.AreEqual("", lab.Nat46Complaints(), "the kernel log has nat46 complaints");
         StringAssert.Contains(lab.Console.Sh("lsmod"), "nat46", "the real module is loaded");
@@ -224,7 +226,7 @@ public sealed class FirmwareLabTests
         lab.Console.Sh("sed -i 's/^translator = .*/translator = tun/; s/^iptables = .*/iptables = nft/' /etc/mapt.conf && /etc/init.d/mapt restart");
         lab.WaitState("Up");
         Dictionary<string, string> status = lab.Status();
-        Assert.AreEqual("tun", status["Device.MAP.X_MAPT_Translator"]);
+        Assert.AreEqual("tun", status[StatusText.Vendor(Tr181View.Root, "Translator")]);
         Assert.AreEqual("", lab.ControlFile(), "nat46's device went with the restart");
         StringAssert.Contains(lab.Console.Sh("cat /sys/class/net/map-mapt/tun_flags"), "0x1", "map-mapt is a TUN device now");
         StringAssert.Contains(lab.Console.Sh("iptables-nft-save -t nat"), "-A POSTROUTING -o map-mapt -j MAPT_POSTROUTING", "the rules are in nf_tables");

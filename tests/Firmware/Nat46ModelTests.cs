@@ -1,10 +1,8 @@
 using System;
 using System.Collections.Generic;
-using Mapt.Map;
 using Mapt.Provisioning;
 using Mapt.Tests.Provisioning;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
-using static Mapt.Tests.Map.MapValues;
 
 namespace Mapt.Tests.Firmware;
 
@@ -74,7 +72,7 @@ public sealed class Nat46ModelTests
         var settings = new PlanSettings(MapDevice: "m46plan");
         // mapt's plans: shared, with FMRs (inserted at the head), 1:1, and a DMR the kernel
         // prints with a dotted tail (an ISATAP-like interface identifier in a /96).
-        PlanInput isatapDmr = Samples.Shared() with { DmrPrefix = Nat46Text.Ipv6(A6("2001:db8::5efe:0:0")), DmrLength = 96 };
+        PlanInput isatapDmr = Samples.Shared() with { Dmr = Samples.Prefix6("2001:db8::5efe:0:0/96") };
         foreach ((string name, PlanInput input) in new[]
         {
             ("shared", Samples.Shared()), ("shared+2 FMRs", Samples.Shared(Samples.Fmr2, Samples.Fmr1)),
@@ -92,7 +90,7 @@ public sealed class Nat46ModelTests
         Plan moved = Samples.PlanOf(Samples.Shared(Samples.Fmr1, Samples.Fmr2) with
         {
             Bmr = new Nat46Rule("192.0.2.0", 24, "2001:db8:40::", 42, 14, 6, 6),
-            DmrPrefix = "2001:db8:fffe::",
+            Dmr = Samples.Prefix6("2001:db8:fffe::/64"),
         }, settings);
         var edit = new List<Nat46Step>(before.Nat46Setup) { new(moved.Nat46Setup[1].Command, "m46plan", moved.Nat46Setup[^1].ExpectedPairs) };
         edit.AddRange(moved.Nat46Teardown);

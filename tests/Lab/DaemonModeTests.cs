@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using Mapt.Status;
 using Mapt.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -39,7 +40,7 @@ public sealed class DaemonModeTests
             Assert.AreEqual("/dev/null", new FileInfo($"/proc/{pid}/fd/{fd}").LinkTarget, $"fd {fd}");
 
         lab.WaitState("Up", detached: true);
-        Assert.AreEqual("192.0.2.18", lab.StatusValue("Device.MAP.Domain.1.X_MAPT_IPv4Address"));
+        Assert.AreEqual("192.0.2.18", lab.StatusValue(StatusText.Vendor(Tr181View.Domain, "IPv4Address")));
         string log = Proc.Sh($"'{GatewayLab.Binary}' log --flash-dir '{lab.Flash}'");
         StringAssert.Contains(log, "wan: MAP-T applied in", "the detached daemon logs to flash");
 

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using Mapt.Status;
 using Mapt.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -29,10 +30,11 @@ public sealed class DaemonScenarioTests
         Assert.AreEqual("Enabled", lab.StatusValue("Device.MAP.Domain.1.Status"));
         Assert.AreEqual("Translation", lab.StatusValue("Device.MAP.Domain.1.TransportMode"));
         Assert.AreEqual("2001:db8:ffff::/64", lab.StatusValue("Device.MAP.Domain.1.BRIPv6Prefix"));
-        Assert.AreEqual("2001:db8:12:3400::/56", lab.StatusValue("Device.MAP.Domain.1.IPv6Prefix"));
+        Assert.AreEqual("", lab.StatusValue("Device.MAP.Domain.1.IPv6Prefix"), "a reference to a Device.IP. row: none configured");
+        Assert.AreEqual("2001:db8:12:3400::/56", lab.StatusValue(StatusText.Vendor(Tr181View.Domain, "EndUserIPv6Prefix")));
         Assert.AreEqual("DHCPv6", lab.StatusValue("Device.MAP.Domain.1.Rule.1.Origin"));
         Assert.AreEqual("13312", lab.StatusValue("Device.MAP.Domain.1.Rule.1.PSID"), "PSID as on the wire (0x3400)");
-        Assert.AreEqual("192.0.2.18", lab.StatusValue("Device.MAP.Domain.1.X_MAPT_IPv4Address"));
+        Assert.AreEqual("192.0.2.18", lab.StatusValue(StatusText.Vendor(Tr181View.Domain, "IPv4Address")));
         Assert.AreEqual("1480", lab.Gw.Sh("cat /sys/class/net/map0/mtu").Trim(), "MAP device MTU = WAN MTU - 20");
         StringAssert.Contains(lab.Gw.Sh("ip route show default"), "dev map0");
         StringAssert.Contains(lab.Gw.Sh("ip -6 route show"), "2001:db8:12:3400:0:c000:212:34 dev map0");
@@ -84,10 +86,10 @@ public sealed class DaemonScenarioTests
 
         lab.Kea.Reload(GatewayLab.Example1(rule: "0, 16, 24, 198.51.100.0, 2001:db8::/40"));
         lab.Signal("USR1"); // forced Renew
-        for (int i = 0; i < 200 && lab.StatusValue("Device.MAP.Domain.1.X_MAPT_IPv4Address") != "198.51.100.18"; i++)
+        for (int i = 0; i < 200 && lab.StatusValue(StatusText.Vendor(Tr181View.Domain, "IPv4Address")) != "198.51.100.18"; i++)
             System.Threading.Thread.Sleep(50);
         lab.WaitState("Up");
-        Assert.AreEqual("198.51.100.18", lab.StatusValue("Device.MAP.Domain.1.X_MAPT_IPv4Address"), lab.Output);
+        Assert.AreEqual("198.51.100.18", lab.StatusValue(StatusText.Vendor(Tr181View.Domain, "IPv4Address")), lab.Output);
         Assert.AreEqual("198.51.100.0/24", lab.StatusValue("Device.MAP.Domain.1.Rule.1.IPv4Prefix"));
         string save = lab.Gw.Sh("iptables-save -t nat");
         StringAssert.Contains(save, "--to-source 198.51.100.18:");
@@ -140,7 +142,7 @@ public sealed class DaemonScenarioTests
     }
 
     [TestMethod]
-    public void SigkillDuringProvisioning_RestartUndoesTheJournal_ThenUp()
+    public void SigkillDuringProvisioning_RestartCompletesTheHalfAppliedPlan_ThenUp()
     {
         using GatewayLab lab = GatewayLab.Start();
         string clean = lab.Snapshot();
@@ -160,7 +162,8 @@ public sealed class DaemonScenarioTests
 
         lab.StartMapt();
         lab.WaitState("Up");
-        StringAssert.Contains(lab.Output, "died with MAP-T applied");
+        // The lease is stored and the journal says what was half applied: the rest is applied over it.
+        StringAssert.Contains(lab.Output, "difference(s) from its plan");
         lab.Signal("TERM");
         Assert.AreEqual(0, lab.WaitExit());
         Assert.AreEqual(clean, lab.Snapshot(), "after recovery and stop the gateway must be clean");
@@ -236,16 +239,16 @@ public sealed class DaemonScenarioTests
         lab.StartMapt(null, "--config", conf);
         lab.WaitState("Up");
         Assert.AreEqual("Static", lab.StatusValue("Device.MAP.Domain.1.Rule.1.Origin"));
-        Assert.AreEqual("192.0.2.18", lab.StatusValue("Device.MAP.Domain.1.X_MAPT_IPv4Address"));
+        Assert.AreEqual("192.0.2.18", lab.StatusValue(StatusText.Vendor(Tr181View.Domain, "IPv4Address")));
         string up = lab.Snapshot();
 
-        // A static rule is applied at once on start: the old journal must be undone before it.
+        // A static rule is its own lease: after kill -9 the next start takes its configuration over.
         lab.Kill9();
         lab.StartMapt(null, "--config", conf);
         lab.WaitState("Up");
-        StringAssert.Contains(lab.Output, "died with MAP-T applied");
+        StringAssert.Contains(lab.Output, "taken over in");
         Assert.AreEqual(up, lab.Snapshot(), "after the restart the gateway is configured exactly once");
-        Assert.IsTrue(lab.JournalExists, "the new run's journal must survive the old one's undo");
+        Assert.IsTrue(lab.JournalExists, "the journal is kept for the run that took over");
     }
 
     [TestMethod]
@@ -262,8 +265,8 @@ public sealed class DaemonScenarioTests
         StringAssert.Contains(link, "UP");
         StringAssert.Contains(lab.Gw.Sh("ip route show default"), "dev mapt0");
         StringAssert.Contains(lab.Gw.Sh("iptables-save -t nat"), "-o mapt0");
-        Assert.AreEqual("tun", lab.StatusValue("Device.MAP.X_MAPT_Translator"));
-        Assert.AreEqual("0", lab.StatusValue("Device.MAP.Domain.1.Interface.Stats.X_MAPT_Dropped.source-port-outside-set"));
+        Assert.AreEqual("tun", lab.StatusValue(StatusText.Vendor(Tr181View.Root, "Translator")));
+        Assert.AreEqual("0", lab.StatusValue(StatusText.Vendor(Tr181View.InterfaceStats, "Dropped.SourcePortOutsideSet")));
 
         // A packet that escapes the SNAT (NOTRACK skips NAT): nat46 would send it to the BR,
         // mapt's translator drops it, counts it by reason, and status shows the count.
@@ -273,8 +276,8 @@ public sealed class DaemonScenarioTests
         for (int i = 0; i < 50 && dropped == 0; i++)
         {
             System.Threading.Thread.Sleep(100);
-            dropped = long.Parse(lab.StatusValue("Device.MAP.Domain.1.Interface.Stats.X_MAPT_Dropped.source-not-map-address"))
-                + long.Parse(lab.StatusValue("Device.MAP.Domain.1.Interface.Stats.X_MAPT_Dropped.source-port-outside-set"));
+            dropped = long.Parse(lab.StatusValue(StatusText.Vendor(Tr181View.InterfaceStats, "Dropped.SourceNotMapAddress")))
+                + long.Parse(lab.StatusValue(StatusText.Vendor(Tr181View.InterfaceStats, "Dropped.SourcePortOutsideSet")));
         }
         Assert.IsTrue(dropped >= 1, "the escaped packets were not counted in mapt status");
         lab.Signal("TERM");
@@ -297,7 +300,7 @@ public sealed class DaemonScenarioTests
         lab.WaitState("Soliciting");
         StringAssert.Contains(lab.Output, "TearingDown: MAP-T withdrawn by the server");
         Assert.AreEqual(clean, lab.Snapshot(), "MAP-T withdrawn must leave nothing of it");
-        Assert.AreEqual("", lab.StatusValue("Device.MAP.Domain.1.X_MAPT_IPv4Address"));
+        Assert.AreEqual("", lab.StatusValue(StatusText.Vendor(Tr181View.Domain, "IPv4Address")));
         Assert.AreEqual("Disabled", lab.StatusValue("Device.MAP.Domain.1.Status"));
     }
 
@@ -330,7 +333,7 @@ public sealed class DaemonScenarioTests
         string clean = lab.Snapshot();
         lab.StartMapt("linux-arm64", null);
         lab.WaitState("Up", 60);
-        Assert.AreEqual("192.0.2.18", lab.StatusValue("Device.MAP.Domain.1.X_MAPT_IPv4Address"));
+        Assert.AreEqual("192.0.2.18", lab.StatusValue(StatusText.Vendor(Tr181View.Domain, "IPv4Address")));
         Assert.IsTrue(lab.JournalExists, "the journal must be on flash while Up");
         lab.UdpFlows(43001, 43002);
         foreach (int p in lab.NatPorts("192.0.2.18"))

@@ -133,10 +133,13 @@ internal sealed class GatewayLab : IDisposable
     public ProcResult Status(params string[] extra) =>
         Gw.Try($"'{Binary}' status --run-dir '{Run}' {string.Join(' ', extra)}");
 
+    /// <summary>The tr181-vendor-prefix mapt runs with (its state is Device.MAP.&lt;prefix&gt;State).</summary>
+    public string VendorPrefix { get; set; } = global::Mapt.Status.VendorPrefix.Default;
+
     public string? State()
     {
         ProcResult r = Status();
-        return r.ExitCode != 0 ? null : StatusText.Value(r.Stdout, "Device.MAP.X_MAPT_State");
+        return r.ExitCode != 0 ? null : StatusText.Value(r.Stdout, global::Mapt.Status.VendorPrefix.Path(VendorPrefix, global::Mapt.Status.Tr181View.Root, "State"));
     }
 
     public string StatusValue(string path) => StatusText.Value(Status().Stdout, path) ?? "";
@@ -254,7 +257,7 @@ internal sealed class GatewayLab : IDisposable
         return Mapt.ExitCode;
     }
 
-    public bool JournalExists => File.Exists(Path.Combine(Flash, "mapt.journal"));
+    public bool JournalExists => File.Exists(Path.Combine(Run, "mapt.journal"));
 
     public void Dispose()
     {

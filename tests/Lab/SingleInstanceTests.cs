@@ -20,7 +20,7 @@ public sealed class SingleInstanceTests
         lab.StartMapt();
         lab.WaitState("Up");
         string up = lab.Snapshot();
-        string journal = File.ReadAllText(Path.Combine(lab.Flash, "mapt.journal"));
+        string journal = File.ReadAllText(Path.Combine(lab.Run, "mapt.journal"));
 
         // Another run dir too: only the flash directory is shared, as with a mistyped init script.
         ProcResult second = lab.Gw.Try($"'{GatewayLab.Binary}' run --wan wan0 --map-dev map0 --translator none --flash-dir '{lab.Flash}' --run-dir '{lab.Work}/run2'");
@@ -39,14 +39,14 @@ public sealed class SingleInstanceTests
         StringAssert.Contains(teardown.Stderr, $"mapt teardown: another mapt (pid {lab.Mapt.Id})");
 
         Assert.AreEqual(up, lab.Snapshot(), "the refused instances changed nothing");
-        Assert.AreEqual(journal, File.ReadAllText(Path.Combine(lab.Flash, "mapt.journal")), "the live journal is untouched");
+        Assert.AreEqual(journal, File.ReadAllText(Path.Combine(lab.Run, "mapt.journal")), "the live journal is untouched");
         Assert.IsFalse(lab.Mapt.HasExited, "the first daemon still runs");
 
-        // kill -9 frees the lock: the next start recovers the journal as before.
+        // kill -9 frees the lock: the next start takes the configuration over.
         lab.Kill9();
         lab.StartMapt();
         lab.WaitState("Up");
-        StringAssert.Contains(lab.Output, "died with MAP-T applied");
+        StringAssert.Contains(lab.Output, "taken over in");
         Assert.AreEqual(up, lab.Snapshot());
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Text;
 using Mapt.Logging;
 using Microsoft.Extensions.Logging;
@@ -52,6 +53,37 @@ public sealed class FlashLineTests
         string line = Format("first\nsecond\r\tthird\u0001");
         Assert.AreEqual(1, line.Split('\n').Length - 1, line);
         StringAssert.EndsWith(line, "first\\nsecond\\r\\tthird\\?\n");
+    }
+
+    [TestMethod]
+    public void Format_C1Controls_AreEscapedLikeC0_OtherNonAsciiKept()
+    {
+        // U+009B is CSI: on an 8-bit terminal "\u009b2J" clears the screen. U+0085 is NEL.
+        // U+00A0 (no-break space, the first character after C1) and U+00E9 are kept.
+        string line = Format("a\u0080b\u009b2Jc\u0085d\u009fe\u00a0f\u00e9\u007fg");
+        StringAssert.EndsWith(line, "a\\?b\\?2Jc\\?d\\?e\u00a0f\u00e9\\?g\n");
+        Assert.IsFalse(line.Any(c => c is >= '\u0080' and <= '\u009f'), line);
+        Assert.IsTrue(FlashLine.TryParse(Encoding.UTF8.GetBytes(line.TrimEnd('\n')), out _));
+    }
+
+    [TestMethod]
+    public void Format_LongMessageOfC1Controls_IsCutWithinTheLimit()
+    {
+        string line = Format(new string('\u009b', 2000));
+        byte[] bytes = Encoding.UTF8.GetBytes(line);
+        Assert.IsTrue(bytes.Length <= FlashLine.MaxBytes, bytes.Length.ToString());
+        StringAssert.EndsWith(line, "\\?...\n");
+        Assert.IsFalse(line.Contains('\u009b'));
+    }
+
+    [TestMethod]
+    public void ToString_ControlsThatReachedTheFileAnyway_AreEscapedForTheTerminal()
+    {
+        // Written by a version that did not escape C1, or a tampered file: mapt log still shows them escaped.
+        byte[] raw = Encoding.UTF8.GetBytes("2026-11-26T14:00:05.123Z 1234.567890 1a2b3c4d info 601 Mapt.Wan evil \u009b31m red");
+        Assert.IsTrue(FlashLine.TryParse(raw, out FlashLine? parsed));
+        Assert.AreEqual("2026-11-26T14:00:05.123Z 1234.567890 1a2b3c4d info 601 Mapt.Wan evil \\?31m red", parsed!.ToString());
+        StringAssert.Contains(parsed.ToJson(), "evil \\u009b31m red");
     }
 
     [TestMethod]

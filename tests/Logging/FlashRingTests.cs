@@ -12,6 +12,9 @@ namespace Mapt.Tests.Logging;
 [TestClass]
 public sealed class FlashRingTests
 {
+    // Lines of the daemon's own (LogLineKind.Daemon): the log ring, warnings synced at once.
+    private const int Info = 611, Warn = 609, Error = 610;
+
     private string _dir = "";
 
     [TestInitialize]
@@ -20,6 +23,7 @@ public sealed class FlashRingTests
     [TestCleanup]
     public void Cleanup() => Directory.Delete(_dir, recursive: true);
 
+    // The ring itself, without the rate limit (LogRateLimitTests, FloodTests): these tests log one event many times.
     private LoggingOptions Options(int segmentBytes = 16 * 1024, int count = 3, LogCapture? capture = null) => new()
     {
         FlashDir = _dir,
@@ -28,6 +32,7 @@ public sealed class FlashRingTests
         SegmentCount = count,
         BatchBytes = 4096,
         Capture = capture,
+        RateLimited = false,
     };
 
     private long RingBytes() => Directory.GetFiles(_dir).Sum(f => new FileInfo(f).Length);
@@ -42,18 +47,18 @@ public sealed class FlashRingTests
         long largest = 0;
         for (int i = 0; i < 1_000_000; i++)
         {
-            log.LogInformation(601, "flood line {Number} of the test, padded to a realistic length of a daemon message", i);
+            log.LogInformation(Info, "flood line {Number} of the test, padded to a realistic length of a daemon message", i);
             if (i % 50_000 == 0)
             {
                 largest = Math.Max(largest, RingBytes());
-                Assert.IsTrue(Directory.GetFiles(_dir).Length <= options.SegmentCount);
+                Assert.IsTrue(Directory.GetFiles(_dir, "log.*").Length <= options.SegmentCount);
             }
         }
         factory.Provider.Flush();
         largest = Math.Max(largest, RingBytes());
         Assert.IsTrue(largest <= bound, $"ring held {largest} bytes, bound {bound}");
         Assert.IsTrue(largest > bound * 3 / 4, $"ring held only {largest} bytes: is it writing at all?");
-        Assert.AreEqual(options.SegmentCount, Directory.GetFiles(_dir).Length);
+        Assert.AreEqual(options.SegmentCount, Directory.GetFiles(_dir, "log.*").Length);
 
         // The newest lines survive, in order, with nothing unreadable.
         FlashLogContents contents = FlashLogContents.Read(_dir);
@@ -71,17 +76,17 @@ public sealed class FlashRingTests
         using MaptLoggerFactory factory = MaptLogging.CreateFactory(Options());
         ILogger log = factory.CreateLogger("Mapt.Test");
         long syncs = factory.Provider.Flash!.Syncs;
-        log.LogInformation(601, "batched information");
+        log.LogInformation(Info, "batched information");
         Assert.IsFalse(ReadAllSegments().Contains("batched information"), "information lines wait for the batch");
         Assert.AreEqual(syncs, factory.Provider.Flash.Syncs);
 
-        log.LogWarning(602, "urgent warning");
+        log.LogWarning(Warn, "urgent warning");
         string text = ReadAllSegments();
         StringAssert.Contains(text, "batched information");
         StringAssert.Contains(text, "urgent warning");
         Assert.AreEqual(syncs + 1, factory.Provider.Flash.Syncs);
 
-        log.LogInformation(601, "flushed by the timer");
+        log.LogInformation(Info, "flushed by the timer");
         factory.Provider.Flush();
         StringAssert.Contains(ReadAllSegments(), "flushed by the timer");
         Assert.AreEqual(syncs + 2, factory.Provider.Flash.Syncs);
@@ -97,9 +102,10 @@ public sealed class FlashRingTests
         {
             ILogger log = first.CreateLogger("Mapt.Test");
             for (int i = 0; i < 20; i++)
-                log.LogWarning(602, "line {Number}", i);
+                log.LogWarning(Warn, "line {Number}", i);
         }
-        string segment = Path.Combine(_dir, "log.0");
+        // The clean-stop line is a run line: the run ring's last one.
+        string segment = Path.Combine(_dir, "run.0");
         byte[] bytes = File.ReadAllBytes(segment);
         // Power lost in the middle of the last line (the clean-stop line): cut it in half.
         int lastStart = Array.LastIndexOf(bytes, (byte)'\n', bytes.Length - 2) + 1;
@@ -113,7 +119,7 @@ public sealed class FlashRingTests
 
         var capture = new LogCapture();
         using (MaptLoggerFactory second = MaptLogging.CreateFactory(Options(capture: capture)))
-            second.CreateLogger("Mapt.Test").LogWarning(602, "after the power loss");
+            second.CreateLogger("Mapt.Test").LogWarning(Warn, "after the power loss");
         StringAssert.Contains(capture.Lines.First(l => l.Contains(" 800 ")), "previous run unknown");
         Assert.IsTrue(capture.Lines.Any(l => l.Contains(" 804 ")), string.Join("\n", capture.Lines));
 
@@ -129,7 +135,7 @@ public sealed class FlashRingTests
     public void ZerosAfterPowerLoss_AreNotLines()
     {
         using (MaptLoggerFactory first = MaptLogging.CreateFactory(Options()))
-            first.CreateLogger("Mapt.Test").LogWarning(602, "before");
+            first.CreateLogger("Mapt.Test").LogWarning(Warn, "before");
         using (var f = new FileStream(Path.Combine(_dir, "log.0"), FileMode.Append))
             f.Write(new byte[512]);
         FlashLogContents contents = FlashLogContents.Read(_dir);
@@ -137,7 +143,7 @@ public sealed class FlashRingTests
         Assert.AreEqual(3, contents.Lines.Count);
 
         using (MaptLoggerFactory second = MaptLogging.CreateFactory(Options()))
-            second.CreateLogger("Mapt.Test").LogWarning(602, "after");
+            second.CreateLogger("Mapt.Test").LogWarning(Warn, "after");
         contents = FlashLogContents.Read(_dir);
         Assert.AreEqual(0, contents.SkippedLines);
         Assert.AreEqual("after", contents.Lines[^2].Message);
@@ -151,13 +157,13 @@ public sealed class FlashRingTests
         using (MaptLogging.CreateFactory(Options())) { }
         // A run that never stops cleanly (SIGKILL, power loss): the provider is abandoned.
         MaptLoggerFactory abandoned = MaptLogging.CreateFactory(Options());
-        abandoned.CreateLogger("Mapt.Test").LogError(603, "last words");
+        abandoned.CreateLogger("Mapt.Test").LogError(Error, "last words");
         using (MaptLogging.CreateFactory(Options(capture: capture))) { }
         using (MaptLogging.CreateFactory(Options())) { }
 
         FlashLogContents contents = FlashLogContents.Read(_dir);
         Assert.AreEqual(4, contents.Boots().Count);
-        Assert.AreEqual(1, Directory.GetFiles(_dir).Length, "small runs share one segment");
+        CollectionAssert.AreEquivalent(new[] { "log.0", "run.0" }, Directory.GetFiles(_dir).Select(Path.GetFileName).ToArray(), "small runs share one segment per ring");
         List<FlashLine> markers = contents.Lines.Where(l => l.EventId == LoggingEventIds.BootMarker).ToList();
         Assert.AreEqual(4, markers.Count);
         StringAssert.Contains(markers[0].Message, "previous run none");
@@ -174,11 +180,11 @@ public sealed class FlashRingTests
         {
             ILogger log = big.CreateLogger("Mapt.Test");
             for (int i = 0; i < 2000; i++)
-                log.LogInformation(601, "filler line {Number} to go round the ring", i);
+                log.LogInformation(Info, "filler line {Number} to go round the ring", i);
         }
-        Assert.AreEqual(6, Directory.GetFiles(_dir).Length);
+        Assert.AreEqual(6, Directory.GetFiles(_dir, "log.*").Length);
         using (MaptLogging.CreateFactory(Options(count: 3))) { }
-        string[] files = Directory.GetFiles(_dir).Select(Path.GetFileName).OrderBy(n => n).ToArray()!;
+        string[] files = Directory.GetFiles(_dir, "log.*").Select(Path.GetFileName).OrderBy(n => n).ToArray()!;
         CollectionAssert.AreEqual(new[] { "log.0", "log.1", "log.2" }, files);
         Assert.IsTrue(FlashLogContents.Read(_dir).Lines.Count > 0);
     }
@@ -190,7 +196,7 @@ public sealed class FlashRingTests
         LoggingOptions options = Options(capture: capture);
         options.FlashLevel = LogLevel.Warning;
         using (MaptLoggerFactory factory = MaptLogging.CreateFactory(options))
-            factory.CreateLogger("Mapt.Test").LogDebug(604, "debug detail");
+            factory.CreateLogger("Mapt.Test").LogDebug(Info, "debug detail");
         Assert.IsTrue(capture.Parsed().Any(l => l.Level == LogLevel.Debug && l.Message == "debug detail" && l.Category == "Mapt.Test"));
         Assert.IsFalse(ReadAllSegments().Contains("debug detail"), "below the flash level");
     }
@@ -200,8 +206,8 @@ public sealed class FlashRingTests
     {
         var capture = new LogCapture();
         using (MaptLoggerFactory factory = MaptLogging.CreateFactory(Options(capture: capture)))
-            factory.CreateLogger("Mapt.Test").LogError(603, new InvalidOperationException("bad\nthing"), "apply failed");
-        FlashLine line = capture.Parsed().Single(l => l.EventId == 603);
+            factory.CreateLogger("Mapt.Test").LogError(Error, new InvalidOperationException("bad\nthing"), "apply failed");
+        FlashLine line = capture.Parsed().Single(l => l.EventId == Error);
         Assert.AreEqual("apply failed | exception: bad\\nthing", line.Message);
     }
 
@@ -216,13 +222,19 @@ public sealed class FlashRingTests
     }
 
     [TestMethod]
-    [DataRow(1, 65536, 4096)]
-    [DataRow(65, 65536, 4096)]
-    [DataRow(4, 1024, 256)]
-    [DataRow(4, 65536, 40000)]
-    public void Options_OutOfRange_AreRefused(int count, int segmentBytes, int batchBytes)
+    [DataRow(1, 65536, 4096, 4, 8192)]
+    [DataRow(65, 65536, 4096, 4, 8192)]
+    [DataRow(4, 1024, 256, 4, 8192)]
+    [DataRow(4, 65536, 40000, 4, 8192)]
+    [DataRow(4, 65536, 4096, 1, 8192)]
+    [DataRow(4, 65536, 4096, 4, 2048)]
+    public void Options_OutOfRange_AreRefused(int count, int segmentBytes, int batchBytes, int runCount, int runBytes)
     {
-        var options = new LoggingOptions { FlashDir = _dir, SegmentCount = count, SegmentBytes = segmentBytes, BatchBytes = batchBytes };
+        var options = new LoggingOptions
+        {
+            FlashDir = _dir, SegmentCount = count, SegmentBytes = segmentBytes, BatchBytes = batchBytes,
+            RunSegmentCount = runCount, RunSegmentBytes = runBytes,
+        };
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => MaptLogging.CreateFactory(options));
     }
 
@@ -234,7 +246,7 @@ public sealed class FlashRingTests
         using MaptLoggerFactory factory = MaptLogging.CreateFactory(options);
         using var loop = new Mapt.Platform.EventLoop(factory.CreateLogger("Mapt.Platform"));
         MaptLogging.FlushEvery(loop, factory);
-        factory.CreateLogger("Mapt.Test").LogInformation(601, "waiting for the timer");
+        factory.CreateLogger("Mapt.Test").LogInformation(Info, "waiting for the timer");
         Assert.IsFalse(ReadAllSegments().Contains("waiting for the timer"));
         var until = DateTime.UtcNow.AddSeconds(5);
         while (!ReadAllSegments().Contains("waiting for the timer") && DateTime.UtcNow < until)

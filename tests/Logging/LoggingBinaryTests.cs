@@ -104,7 +104,8 @@ public sealed class LoggingBinaryTests
             Hook(_dir, ("MAPT_TEST_LOG_LINES", "3000"), ("MAPT_TEST_CRASH", "segv")));
         Assert.AreEqual(128 + 11, crash.ExitCode, crash.Stderr.Length > 2000 ? crash.Stderr[^2000..] : crash.ToString());
 
-        var segments = Directory.GetFiles(_dir)
+        // The log ring (log.N): the run ring (run.N) holds the boot marker and the stop only.
+        var segments = Directory.GetFiles(_dir, "log.*")
             .Select(f => (Path: f, Text: File.ReadAllText(f)))
             .OrderBy(s => long.Parse(s.Text.Split('\n')[0].Split(' ')[^1]))
             .ToList();
@@ -215,6 +216,31 @@ public sealed class LoggingBinaryTests
         Assert.AreEqual("error", doc.RootElement.GetProperty("level").GetString());
         StringAssert.Contains(doc.RootElement.GetProperty("message").GetString(), "(say \"json\")");
     }
+
+    [TestMethod]
+    public void C1Controls_EscapedOnTheConsoleOnFlashAndInMaptLog()
+    {
+        // U+009B is CSI: "\u009b2J" clears an 8-bit terminal; U+0085 is NEL, a line break to some readers.
+        ProcResult run = PublishedBinary.X64.Run(Array.Empty<string>(), Hook(_dir, ("MAPT_TEST_LOG_TEXT", "evil \u009b2J\u0085 text")));
+        Assert.AreEqual(0, run.ExitCode, run.ToString());
+        Assert.IsFalse(run.Stderr.Any(IsC1), "a raw C1 control on the console:\n" + run.Stderr);
+        StringAssert.Contains(run.Stderr, "(evil \\?2J\\? text)");
+        Assert.IsFalse(File.ReadAllText(Path.Combine(_dir, "log.0")).Any(IsC1), "a raw C1 control on flash");
+
+        // A line that reached the file raw (written before the fix, or tampered with) is escaped by mapt log.
+        File.AppendAllText(Path.Combine(_dir, "log.0"), "2026-11-26T14:00:05.123Z 99999.000000 c1c1c1c1 warn 611 Mapt.Wan raw \u009b31m red\n");
+        ProcResult log = PublishedBinary.X64.Run("log", "--flash-dir", _dir, "--all");
+        Assert.AreEqual(0, log.ExitCode, log.ToString());
+        Assert.IsFalse(log.Stdout.Any(IsC1), log.Stdout);
+        StringAssert.Contains(log.Stdout, "(evil \\?2J\\? text)");
+        StringAssert.Contains(log.Stdout, "Mapt.Wan raw \\?31m red\n");
+        ProcResult json = PublishedBinary.X64.Run("log", "--flash-dir", _dir, "--all", "--json");
+        Assert.AreEqual(0, json.ExitCode, json.ToString());
+        Assert.IsFalse(json.Stdout.Any(IsC1), json.Stdout);
+        StringAssert.Contains(json.Stdout, "raw \\u009b31m red");
+    }
+
+    private static bool IsC1(char c) => c is >= '\u0080' and <= '\u009f';
 
     [TestMethod]
     [DataRow(new[] { "--boot", "1" }, "--boot: '1' is not valid (expected 0|-1|-2...")]

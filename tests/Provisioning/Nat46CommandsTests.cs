@@ -85,8 +85,8 @@ public sealed class Nat46CommandsTests
     public void TryCreate_WhatNat46CannotDo_RefusedWithReason(int r, int o, int k, string reason)
     {
         var bmr = new Nat46Rule(r == 32 ? "192.0.2.18" : "192.0.2.0", r, "2001:db8:12:3400::", 56, o, 6, k);
-        var input = new PlanInput("192.0.2.18", k > 0 ? Samples.Ex1Ports() : Array.Empty<PortSpan>(), "2001:db8:12:3400:0:c000:212:34",
-            bmr, "2001:db8:ffff::", 64, Array.Empty<Nat46Rule>());
+        var input = new PlanInput(Samples.Address4("192.0.2.18"), k > 0 ? Samples.Ex1Ports() : Array.Empty<PortSpan>(), Samples.Address6("2001:db8:12:3400:0:c000:212:34"),
+            bmr, Samples.Dmr64, Array.Empty<Nat46Rule>());
         Assert.IsFalse(Plan.TryCreate(input, new PlanSettings(), out Plan? plan, out string error));
         Assert.IsNull(plan);
         StringAssert.Contains(error, reason);
@@ -106,7 +106,7 @@ public sealed class Nat46CommandsTests
     [TestMethod]
     public void TryCreate_NonRfc6052Dmr_Refused(int length)
     {
-        PlanInput input = Samples.Shared() with { DmrLength = length };
+        PlanInput input = Samples.Shared() with { Dmr = Mapt.Net.Ipv6Prefix.Masked(Samples.Dmr64.Address, length) };
         Assert.IsFalse(Plan.TryCreate(input, new PlanSettings(), out _, out string error));
         StringAssert.Contains(error, "RFC 6052");
     }

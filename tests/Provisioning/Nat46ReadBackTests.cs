@@ -71,7 +71,7 @@ public sealed class Nat46ReadBackTests
         Assert.IsFalse(Nat46ReadBack.Matches(pair, altered));
 
         // The fake module cuts too, and the configurator accepts the cut text.
-        var input = Samples.Shared() with { Bmr = rule, DmrPrefix = "2001:db8:ffff:ffff:ffff:ffff::", DmrLength = 96 };
+        var input = Samples.Shared() with { Bmr = rule, Dmr = Samples.Prefix6("2001:db8:ffff:ffff:ffff:ffff::/96") };
         var fake = new FakeNat46();
         new Nat46Configurator(fake, NullLogger.Instance).Run(Samples.PlanOf(input).Nat46Setup);
     }

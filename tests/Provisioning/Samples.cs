@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Mapt.Net;
 using Mapt.Provisioning;
 
 namespace Mapt.Tests.Provisioning;
@@ -24,14 +25,22 @@ internal static class Samples
         return spans;
     }
 
+    public static readonly Ipv6Prefix Dmr64 = Prefix6("2001:db8:ffff::/64");
+
+    public static Ipv6Prefix Prefix6(string text) => Ipv6Prefix.TryParse(text, out Ipv6Prefix p, out _) ? p : throw new ArgumentException(text);
+
+    public static Ipv6Address Address6(string text) => Ipv6Address.TryParse(text, out Ipv6Address a) ? a : throw new ArgumentException(text);
+
+    public static Ipv4Address Address4(string text) => Ipv4Address.TryParse(text, out Ipv4Address a) ? a : throw new ArgumentException(text);
+
     public static PlanInput Shared(params Nat46Rule[] fmrs) =>
-        new("192.0.2.18", Ex1Ports(), "2001:db8:12:3400:0:c000:212:34", Bmr, "2001:db8:ffff::", 64, fmrs);
+        new(Address4("192.0.2.18"), Ex1Ports(), Address6("2001:db8:12:3400:0:c000:212:34"), Bmr, Dmr64, fmrs);
 
     /// <summary>1:1: BMR {2001:db8::/40, 192.0.2.0/24, o=8}, End-user prefix 2001:db8:12::/48.</summary>
     public static readonly Nat46Rule OneToOneBmr = new("192.0.2.0", 24, "2001:db8::", 40, 8, 6, 0);
 
     public static PlanInput OneToOne() =>
-        new("192.0.2.18", Array.Empty<PortSpan>(), "2001:db8:12::c000:212:0", OneToOneBmr, "2001:db8:ffff::", 64, Array.Empty<Nat46Rule>());
+        new(Address4("192.0.2.18"), Array.Empty<PortSpan>(), Address6("2001:db8:12::c000:212:0"), OneToOneBmr, Dmr64, Array.Empty<Nat46Rule>());
 
     public static List<TOut> Each<TIn, TOut>(IReadOnlyList<TIn> items, Func<TIn, TOut> select)
     {

@@ -23,7 +23,7 @@ public sealed class PacketTranslatorTests
         Assert.AreEqual(0xb8, ((v6[0] & 0xf) << 4) | (v6[1] >> 4), "traffic class from TOS");
         Assert.AreEqual(8 + 37, U16(v6, 4));
         Assert.AreEqual(17, v6[6]);
-        Assert.AreEqual(33, v6[7], "hop limit from TTL");
+        Assert.AreEqual(34, v6[7], "hop limit = TTL + 1: the kernel's forward out of the TUN takes the one back (the CE is one hop)");
         CollectionAssert.AreEqual(V6(CeIpv6), Slice(v6, 8, 16));
         CollectionAssert.AreEqual(V6(Remote6), Slice(v6, 24, 16));
         byte[] udp = Slice(v6, 40);
@@ -114,9 +114,8 @@ public sealed class PacketTranslatorTests
         Assert.AreEqual(0x45, v4[0]);
         Assert.AreEqual(0x28, v4[1], "TOS from traffic class");
         Assert.AreEqual(v4.Length, U16(v4, 2));
-        Assert.AreEqual(0, U16(v4, 4), "identification zero without a Fragment header");
-        Assert.AreEqual(0x4000, U16(v4, 6), "DF set");
-        Assert.AreEqual(50, v4[8]);
+        Assert.AreEqual(0, U16(v4, 6), "DF clear at 340 bytes (RFC 7915 §5.1: set only above 1260), MF clear, offset 0");
+        Assert.AreEqual(51, v4[8], "TTL = hop limit + 1 (the kernel's forward out of the TUN takes the one back)");
         Assert.AreEqual(6, v4[9]);
         CollectionAssert.AreEqual(V4(Remote4), Slice(v4, 12, 4));
         CollectionAssert.AreEqual(V4(CeIpv4), Slice(v4, 16, 4));

@@ -28,8 +28,8 @@ public sealed class TranslatorCountersTests
         Assert.AreEqual(1, root.GetProperty("DiscardPacketsSent").GetInt64());
         Assert.AreEqual(1, root.GetProperty("DiscardPacketsReceived").GetInt64());
         JsonElement drops = root.GetProperty("Drops");
-        Assert.AreEqual(1, drops.GetProperty("source-port-outside-set").GetInt64());
-        Assert.AreEqual(1, drops.GetProperty("destination-port-outside-set").GetInt64());
+        Assert.AreEqual(1, drops.GetProperty("SourcePortOutsideSet").GetInt64());
+        Assert.AreEqual(1, drops.GetProperty("DestinationPortOutsideSet").GetInt64());
         int reasons = 0;
         foreach (JsonProperty _ in drops.EnumerateObject())
             reasons++;

@@ -218,11 +218,11 @@ internal sealed class TranslatorLab : IDisposable
     /// <summary><c>mapt status</c> in the CE namespace, one "Path value" per line.</summary>
     public ProcResult DaemonStatus() => Ce.Try($"'{Repo.Binary("linux-x64")}' status --run-dir '{DaemonRunDir}'");
 
-    /// <summary>Device.MAP.X_MAPT_State of <c>mapt status</c>, or null when it has none (not written yet).</summary>
+    /// <summary>The daemon state (Device.MAP.X_..._State) of <c>mapt status</c>, or null when it has none (not written yet).</summary>
     public string? DaemonState()
     {
         ProcResult r = DaemonStatus();
-        return r.ExitCode != 0 ? null : StatusText.Value(r.Stdout, "Device.MAP.X_MAPT_State");
+        return r.ExitCode != 0 ? null : StatusText.Value(r.Stdout, StatusText.StatePath);
     }
 
     private int StartTayga(Netns ns, string tun, string ipv4, string ipv6, string name)

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using Mapt.Tests.Support;
@@ -120,6 +121,41 @@ public sealed class TranslatorLabTests
         // The IPv6-only hops (the CE's own WAN forward, the ISP's IPv6 forward into tayga)
         // have no IPv4 address: their ICMPv6 errors arrive from the dummy 192.0.0.8.
         StringAssert.Contains(seen, "From 192.0.0.8 icmp_seq=1 Time to live exceeded");
+        s_lab.CheckAlive();
+    }
+
+    /// <summary>The CE namespace's ICMP "time exceeded" output counters: (IPv4, IPv6) from /proc/net/snmp(6).</summary>
+    private static (long V4, long V6) CeTimeExceededSent()
+    {
+        string snmp = s_lab.Ce.Sh("cat /proc/net/snmp");
+        string[] lines = snmp.Split('\n').Where(l => l.StartsWith("Icmp: ", StringComparison.Ordinal)).ToArray();
+        string[] names = lines[0].Split(' '), values = lines[1].Split(' ');
+        long v4 = long.Parse(values[Array.IndexOf(names, "OutTimeExcds")], System.Globalization.CultureInfo.InvariantCulture);
+        string six = s_lab.Ce.Sh("cat /proc/net/snmp6");
+        long v6 = long.Parse(six.Split('\n').First(l => l.StartsWith("Icmp6OutTimeExcds", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+        return (v4, v6);
+    }
+
+    [TestMethod]
+    public void Traceroute_LanToInternet_CeAnswersOnceAsOneHop()
+    {
+        // A traceroute by hand (ping with TTL 1, 2, ...) from the LAN host: the CE must be one
+        // hop (RFC 7915 §4.1). TTL 1 expires in the CE's IPv4 forward (its LAN address answers,
+        // once); TTL 2 must leave the CE with hop limit 1 and expire at the ISP, not in the CE's
+        // own IPv6 forward (which used to answer a second time, as 192.0.0.8 through mapt).
+        (long v4Before, long v6Before) = CeTimeExceededSent();
+        string first = s_lab.Lan.Try($"ping -c1 -W2 -t 1 {Inet}").Stdout;
+        int reachedAt = 0;
+        for (int ttl = 2; ttl <= 10 && reachedAt == 0; ttl++)
+            if (s_lab.Lan.Try($"ping -c1 -W2 -t {ttl} {Inet}").Stdout.Contains(" bytes from " + Inet, StringComparison.Ordinal))
+                reachedAt = ttl;
+        (long v4After, long v6After) = CeTimeExceededSent();
+
+        StringAssert.Contains(first, "From 198.51.100.1 icmp_seq=1 Time to live exceeded", "hop 1 is the CE");
+        Assert.AreEqual(1, v4After - v4Before, "the CE answered Time Exceeded once (TTL 1)");
+        Assert.AreEqual(0, v6After - v6Before, "never from its IPv6 forward out of the TUN");
+        Assert.AreNotEqual(0, reachedAt, "the echo reply came back");
         s_lab.CheckAlive();
     }
 

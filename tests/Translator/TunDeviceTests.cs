@@ -1,4 +1,5 @@
 using System;
+using Mapt.Platform;
 using Mapt.Tests.Support;
 using Mapt.Translator;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -66,6 +67,44 @@ public sealed class TunDeviceTests
             Assert.AreEqual(1, t.Counters.PacketsSent);
             Assert.AreEqual(1, t.Counters.Dropped(DropReason.SourcePortOutsideSet));
             Assert.AreEqual("mapt0", t.DeviceName);
+        }
+        finally
+        {
+            t.Dispose();
+        }
+    }
+
+    [TestMethod]
+    public void OnReadable_MorePacketsQueuedThanTheBudget_ReturnsAfterBudgetAndTheLoopComesBack()
+    {
+        // 300 datagrams wait in the device's queue (its txqueuelen is 500): one loop turn
+        // translates BudgetPerCall of them and returns, the next turn finds the fd readable
+        // again (level-triggered poll) and goes on, so timers and signals get their turns.
+        using var ns = Netns.Create("tun");
+        // No IPv6 on the device: the kernel sends nothing of its own into it (MLD, router
+        // solicitations), and drops the translated IPv6 written back (only the count matters).
+        ns.Sh("sysctl -qw net.ipv6.conf.default.disable_ipv6=1");
+        TunTranslator t;
+        using (ns.Enter())
+            t = TunTranslator.Open("mapt0", new TranslatorConfig(TranslatorLab.Addressing(), 1480), NullLogger.Instance);
+        try
+        {
+            ns.Sh("ip addr add 192.0.2.18/32 dev lo && ip route add default dev mapt0");
+            ns.Sh("/usr/bin/python3 -c \"import socket\ns=socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                + "s.bind(('192.0.2.18', 1232))\nfor i in range(300): s.sendto(b'x'*32, ('198.51.100.66', 9))\"");
+            using var loop = new EventLoop(NullLogger.Instance);
+            int calls = 0;
+            loop.AddReader(t.Fd, () => { calls++; t.OnReadable(); }, "tun");
+
+            loop.RunOnce(1000);
+            Assert.AreEqual(1, calls);
+            Assert.AreEqual(TunTranslator.BudgetPerCall, t.Counters.PacketsSent, "one call: the budget, no more");
+            loop.RunOnce(0);
+            Assert.AreEqual(2, calls, "the fd is still readable: the loop calls again at once");
+            Assert.AreEqual(2 * TunTranslator.BudgetPerCall, t.Counters.PacketsSent);
+            loop.RunOnce(0);
+            Assert.AreEqual(300, t.Counters.PacketsSent, "the rest on the third turn");
+            Assert.AreEqual(0, t.Counters.DiscardPacketsSent + t.Counters.DiscardPacketsReceived);
         }
         finally
         {

@@ -41,7 +41,7 @@ public sealed class TunTranslatorLogTests
             }
             int before = log.Lines.Count;
             t.ReportDrops();
-            var line = log.Lines.Find(l => l.Id == 903 && l.Text.Contains("source-port-outside-set"));
+            var line = log.Lines.Find(l => l.Id == 903 && l.Text.Contains("SourcePortOutsideSet"));
             Assert.AreEqual(LogLevel.Warning, line.Level);
             StringAssert.Contains(line.Text, "dropped 2 packets");
             StringAssert.Contains(line.Text, "check the SNAT rules");
@@ -49,6 +49,43 @@ public sealed class TunTranslatorLogTests
             t.ReportDrops();
             Assert.AreEqual(after, log.Lines.Count, "nothing new, nothing logged");
             Assert.IsTrue(after > before);
+        }
+        finally
+        {
+            t.Dispose();
+        }
+    }
+
+    [TestMethod]
+    public void ReportDrops_FloodOfRefusedPackets_ErrorsRateLimitedAndOneLine()
+    {
+        // 200 datagrams from ports outside the set: each is refused and owed an ICMP error
+        // (RFC 7915 §4.4), but only the limiter's burst (and refill) is answered.
+        using var ns = Netns.Create("tunlog");
+        ns.Sh("sysctl -qw net.ipv6.conf.default.disable_ipv6=1");
+        var log = new ListLogger();
+        TunTranslator t;
+        using (ns.Enter())
+            t = TunTranslator.Open("mapt0", new TranslatorConfig(TranslatorLab.Addressing(), 1480), log);
+        try
+        {
+            ns.Sh("ip addr add 192.0.2.18/32 dev lo && ip route add default dev mapt0");
+            ns.Sh("/usr/bin/python3 -c \"import socket\ns=socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                + "s.bind(('192.0.2.18', 40000))\nfor i in range(200): s.sendto(b'x', ('198.51.100.66', 9))\"");
+            for (int i = 0; i < 50 && t.Counters.Dropped(DropReason.SourcePortOutsideSet) < 200; i++)
+                t.OnReadable();
+            Assert.AreEqual(200, t.Counters.Dropped(DropReason.SourcePortOutsideSet));
+            Assert.IsTrue(t.Counters.IcmpErrorsSent >= IcmpErrorLimiter.Burst && t.Counters.IcmpErrorsSent < 60,
+                $"{t.Counters.IcmpErrorsSent} errors sent for 200 refused packets");
+            Assert.AreEqual(200, t.Counters.IcmpErrorsSent + t.Counters.IcmpErrorsRateLimited);
+
+            t.ReportDrops();
+            var line = log.Lines.Find(l => l.Id == 930);
+            Assert.AreEqual(LogLevel.Warning, line.Level);
+            StringAssert.Contains(line.Text, $"held back {t.Counters.IcmpErrorsRateLimited} ICMP errors");
+            int after = log.Lines.Count;
+            t.ReportDrops();
+            Assert.AreEqual(after, log.Lines.Count, "nothing new, nothing logged");
         }
         finally
         {

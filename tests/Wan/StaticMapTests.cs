@@ -27,8 +27,7 @@ public sealed class StaticMapTests
         var plan = content.ToPlanInput(r);
         Assert.AreEqual(63, plan.PortSet.Count);
         Assert.AreEqual(1232, plan.PortSet[0].First);
-        Assert.AreEqual("2001:db8:ffff::", plan.DmrPrefix);
-        Assert.AreEqual(64, plan.DmrLength);
+        Assert.AreEqual("2001:db8:ffff::/64", plan.DmrText);
     }
 
     [TestMethod]

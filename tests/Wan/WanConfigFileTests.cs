@@ -1,3 +1,4 @@
+using Mapt.Provisioning;
 using Mapt.Wan;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -28,6 +29,9 @@ public sealed class WanConfigFileTests
             static-prefix = 2001:db8:12:3400::/56
             static-dmr = 2001:db8:ffff::/64
             log-level = debug
+            tr181-vendor-prefix = X_00D09E_
+            tr181-wan-interface = Device.IP.Interface.2
+            tr181-ipv6-prefix = Device.IP.Interface.2.IPv6Prefix.1.
             """, "/etc/mapt.conf");
         Assert.AreEqual("erouter0", c.Wan);
         Assert.AreEqual("map0", c.MapDevice);
@@ -43,6 +47,9 @@ public sealed class WanConfigFileTests
         Assert.AreEqual(14, c.StaticRules[1].Line);
         Assert.AreEqual("2001:db8:12:3400::/56", c.StaticPrefix!.Text);
         Assert.AreEqual("debug", c.LogLevel);
+        Assert.AreEqual("X_00D09E_", c.VendorPrefix);
+        Assert.AreEqual("Device.IP.Interface.2", c.Tr181WanInterface!.Text);
+        Assert.AreEqual("Device.IP.Interface.2.IPv6Prefix.1.", c.Tr181Ipv6Prefix!.Text);
         Assert.IsTrue(c.IsStatic);
         WanConfigFile.Check(c);
     }
@@ -58,6 +65,16 @@ public sealed class WanConfigFileTests
     [DataRow("request-map-e = maybe", 1, "request-map-e: 'maybe' is not yes or no")]
     [DataRow("wan =", 1, "wan: no value after '='")]
     [DataRow("iptables = iptables-restore -w", 1, "iptables: 'iptables-restore -w' is not default, legacy or nft")]
+    [DataRow("tr181-vendor-prefix = X_MAPT_", 1, "tr181-vendor-prefix: 'X_MAPT_': 'MAPT' is neither an OUI")]
+    [DataRow("wan = a\ntr181-vendor-prefix = X_00d09e_", 2, "is neither an OUI (six upper-case hexadecimal digits)")]
+    [DataRow("tr181-vendor-prefix = X_CISCO_COM_", 1, "the dots of a domain name are written as hyphens")]
+    [DataRow("tr181-vendor-prefix = X_acme-com_", 1, "upper-case letters and digits")]
+    [DataRow("tr181-vendor-prefix = MAPT", 1, "does not start with X_ and end with _")]
+    [DataRow("tr181-wan-interface = erouter0", 1, "tr181-wan-interface: 'erouter0' is not a Device.IP.Interface.{i} row")]
+    [DataRow("tr181-wan-interface = Device.IP.Interface.0", 1, "is not a Device.IP.Interface.{i} row")]
+    [DataRow("tr181-wan-interface = Device.IP.Interface.2.IPv6Prefix.1", 1, "is not a Device.IP.Interface.{i} row")]
+    [DataRow("tr181-ipv6-prefix = 2001:db8::/56", 1, "is not a Device.IP.Interface.{i}.IPv6Prefix.{i} row")]
+    [DataRow("tr181-ipv6-prefix = Device.IP.Interface.2.IPv6Address.1", 1, "is not a Device.IP.Interface.{i}.IPv6Prefix.{i} row")]
     public void Apply_BadLine_NamesFileLineAndReason(string text, int line, string reason)
     {
         var e = Assert.ThrowsExactly<ConfigError>(() => WanConfigFile.Apply(new WanConfig(), text, "/etc/mapt.conf"));
@@ -81,6 +98,18 @@ public sealed class WanConfigFileTests
         var e = Assert.ThrowsExactly<ConfigError>(() => WanConfigFile.Check(c));
         Assert.AreEqual(3, e.Line);
         StringAssert.Contains(e.Message, "static-prefix");
+    }
+
+    [TestMethod]
+    [DataRow("tr181-ipv6-prefix = Device.IP.Interface.2.IPv6Prefix.1", "needs tr181-wan-interface")]
+    [DataRow("tr181-wan-interface = Device.IP.Interface.3\ntr181-ipv6-prefix = Device.IP.Interface.2.IPv6Prefix.1", "is not a prefix of tr181-wan-interface 'Device.IP.Interface.3'")]
+    public void Check_PrefixRowOfAnotherInterface_RefusedAtThePrefixLine(string lines, string reason)
+    {
+        var c = new WanConfig();
+        WanConfigFile.Apply(c, "wan = eth0\n" + lines + "\n", "f.conf");
+        var e = Assert.ThrowsExactly<ConfigError>(() => WanConfigFile.Check(c));
+        Assert.AreEqual(lines.Split('\n').Length + 1, e.Line);
+        StringAssert.Contains(e.Message, reason);
     }
 
     [TestMethod]

@@ -26,6 +26,8 @@
 set -uo pipefail
 mapt=${1:?usage: demo.sh PATH-TO-MAPT}
 mapt=$(readlink -f "$mapt")
+# mapt's vendor parameters carry its default TR-106 prefix (config key tr181-vendor-prefix).
+x=X_MAPT-EXAMPLE_
 tag="mapt-demo-$$"
 isp=$tag-isp gw=$tag-gw lan=$tag-lan inet=$tag-inet web=$tag-web
 work=$(mktemp -d /tmp/mapt-demo.XXXXXX)
@@ -51,7 +53,7 @@ trap cleanup EXIT
 wait_state() {
   local want=$1 limit=${2:-20} i
   for ((i = 0; i < limit * 10; i++)); do
-    if in_ns $gw "$mapt" status --run-dir "$run" 2>/dev/null | grep -qx "Device.MAP.X_MAPT_State $want"; then return 0; fi
+    if in_ns $gw "$mapt" status --run-dir "$run" 2>/dev/null | grep -qx "Device.MAP.${x}State $want"; then return 0; fi
     sleep 0.1
   done
   return 1
@@ -181,7 +183,7 @@ in_ns $gw "$mapt" status --run-dir "$run"; echo "(exit $?: no daemon)"
 start_mapt
 wait_state Up 30 || fail "restart after SIGKILL: not Up within 30 s"
 grep -q "died with MAP-T applied" "$work/mapt.log" || fail "restart: the journal was not found"
-in_ns $gw "$mapt" status --run-dir "$run" | grep -E 'X_MAPT_State|Domain.1.Status|X_MAPT_PortSet|Rule.1.PSID '
+in_ns $gw "$mapt" status --run-dir "$run" | grep -E "${x}State|Domain.1.Status|${x}PortSet|Rule.1.PSID "
 
 say "SIGTERM: orderly stop, everything removed, Release seen by Kea"
 kill -TERM $mapt_pid
@@ -232,7 +234,7 @@ gwll=$(in_ns $gw ip -6 addr show dev wan0 scope link | sed -n 's/.*inet6 \(fe80[
 in_ns $isp ip -6 route add 2001:db8:12:3400::/56 via "$gwll" dev isp0 || fail "tun: no route in isp for the delegated prefix (gw link-local '$gwll')"
 echo "isp routes: $(in_ns $isp ip -6 route show | grep -E 'nat64|3400' | grep -v ^fe80 | sed 's/ metric.*//' | paste -sd';' | sed 's/;/; /g')"
 for p in $(ip netns pids $isp); do [ "$(cat /proc/$p/comm 2>/dev/null)" = tayga ] && echo "tayga running (pid $p)"; done | grep . || fail "tun: tayga (the BR) is not running"
-in_ns $gw "$mapt" status --run-dir "$run" | grep -E 'X_MAPT_State|X_MAPT_Translator|X_MAPT_IPv4Address|X_MAPT_MAPIPv6Address|BRIPv6Prefix|X_MAPT_PortSet|Interface.Name'
+in_ns $gw "$mapt" status --run-dir "$run" | grep -E "${x}State|${x}Translator|${x}IPv4Address|${x}MAPIPv6Address|BRIPv6Prefix|${x}PortSet|Interface.Name"
 echo "gw: $(in_ns $gw ip -d link show mapt0 | head -2 | tr -s ' ' | tr '\n' ' ')"
 in_ns $gw ip link show mapt0 >/dev/null 2>&1 || fail "tun: mapt did not create mapt0"
 in_ns $gw ip route show default | grep -q "dev mapt0" || fail "tun: no IPv4 default route via mapt0"

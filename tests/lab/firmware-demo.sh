@@ -145,7 +145,7 @@ show "uname -sr; head -4 /etc/firmware-release; lsmod | grep -e nat46 -e nf_nat"
 say "the init script started mapt run --translator nat46; Kea's lease arrives"
 show 'end=$(($(date +%s) + 60)); until /etc/init.d/mapt status | grep -q "MAP-T Up"; do [ $(date +%s) -ge $end ] && break; sleep 0.5; done; /etc/init.d/mapt status' 90
 grep -q "MAP-T Up" "$work/out" || fail "mapt is not Up on the firmware"
-show "mapt status | grep -E 'X_MAPT_State |X_MAPT_Translator|X_MAPT_IPv4Address|X_MAPT_MAPIPv6Address|BRIPv6Prefix|PortSet'"
+show "mapt status | grep -E '_(State|Translator|IPv4Address|MAPIPv6Address|PortSet) |BRIPv6Prefix'"
 show "cat /proc/net/nat46/control; dmesg | grep nat46 | grep -v -e make_nat46 -e release_nat46 | tail -4"
 vm "grep -q '^config map-mapt local.v4 192.0.2.0/24 local.v6 2001:db8::/40 local.style MAP' /proc/net/nat46/control" >/dev/null \
   || fail "the nat46 device does not hold the BMR"

@@ -124,9 +124,9 @@ public ref partial struct Dhcpv6Reader
             return false;
         }
         byte offset = body[0], psidLength = body[1];
-        if (offset > 15)
+        if (offset > Map.PortParameters.MaxPsidOffsetOnTheWire)
         {
-            error = option.Error(0, "offset " + offset + " is over 15");
+            error = option.Error(0, "offset " + offset + " is over " + Map.PortParameters.MaxPsidOffsetOnTheWire);
             return false;
         }
         if (psidLength > 16 || offset + psidLength > 16)
