@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using Mapt.Dhcpv6;
 using Mapt.Dhcpv6.Wire;
@@ -285,6 +286,37 @@ public sealed class Dhcpv6ClientTests
         StringAssert.Contains(rig.Logger.ToString(), "not the configured server-duid");
         rig.Receive(Answer(Dhcpv6MessageType.Advertise, rig.Transport.LastXid, ServerB, preference: 255));
         Assert.AreEqual(ClientState.Requesting, rig.Client.State);
+    }
+
+    [TestMethod]
+    [DataRow(false, Dhcpv6MessageType.Renew)]
+    [DataRow(true, Dhcpv6MessageType.Rebind)]
+    public void Resume_StoredLease_ConfirmedAtOnceWithoutSolicit_ReplyIsARenewal(bool rebind, Dhcpv6MessageType first)
+    {
+        Lease stored = Bound().Client.Lease!;
+        var rig = new Rig(skipDelay: false);
+        var changes = new List<LeaseChange>();
+        rig.Client.LeaseChanged = (c, _) => changes.Add(c);
+        rig.Now = 5_000;
+        rig.Deadline = rig.Client.Resume(stored, rig.Now, rebind);
+        Assert.AreEqual(1, rig.Transport.Sent.Count, "sent at once: no Solicit delay");
+        Assert.AreEqual(first, rig.Transport.LastType);
+        Assert.IsTrue(Dhcpv6Message.TryParse(rig.Transport.Sent[0].Bytes, out Dhcpv6Message m, out _));
+        Assert.AreEqual(!rebind, m.ServerId is not null, "Renew names the lease's server, Rebind asks any");
+        Assert.AreSame(stored, rig.Client.Lease);
+        rig.Receive(Answer(Dhcpv6MessageType.Reply, rig.Transport.LastXid, ServerA));
+        CollectionAssert.AreEqual(new[] { LeaseChange.Renewed }, changes);
+        Assert.AreEqual(ClientState.Bound, rig.Client.State);
+    }
+
+    [TestMethod]
+    public void Resume_LeaseAlreadyExpired_SolicitsInstead()
+    {
+        Lease stored = Bound().Client.Lease!;
+        var rig = new Rig();
+        rig.Deadline = rig.Client.Resume(stored, stored.ExpiresAtMs + 1, rebind: true);
+        Assert.IsNull(rig.Client.Lease);
+        Assert.AreEqual(ClientState.Soliciting, rig.Client.State);
     }
 
     [TestMethod]

@@ -84,20 +84,22 @@ public sealed class DaemonScenarioTests
         lab.UdpFlows(41001, 41002, 41003);
         Assert.IsTrue(lab.ConntrackNatTo("192.0.2.18") >= 3, lab.Gw.Try("conntrack -L").Stdout);
 
-        lab.Kea.Reload(GatewayLab.Example1(rule: "0, 16, 24, 198.51.100.0, 2001:db8::/40"));
+        // Not into 198.51.100.0/24: the lab's LAN is 198.51.100.128/28, and a rule over the
+        // gateway's own subnet is refused (SenseCheck).
+        lab.Kea.Reload(GatewayLab.Example1(rule: "0, 16, 24, 203.0.113.0, 2001:db8::/40"));
         lab.Signal("USR1"); // forced Renew
-        for (int i = 0; i < 200 && lab.StatusValue(StatusText.Vendor(Tr181View.Domain, "IPv4Address")) != "198.51.100.18"; i++)
+        for (int i = 0; i < 200 && lab.StatusValue(StatusText.Vendor(Tr181View.Domain, "IPv4Address")) != "203.0.113.18"; i++)
             System.Threading.Thread.Sleep(50);
         lab.WaitState("Up");
-        Assert.AreEqual("198.51.100.18", lab.StatusValue(StatusText.Vendor(Tr181View.Domain, "IPv4Address")), lab.Output);
-        Assert.AreEqual("198.51.100.0/24", lab.StatusValue("Device.MAP.Domain.1.Rule.1.IPv4Prefix"));
+        Assert.AreEqual("203.0.113.18", lab.StatusValue(StatusText.Vendor(Tr181View.Domain, "IPv4Address")), lab.Output);
+        Assert.AreEqual("203.0.113.0/24", lab.StatusValue("Device.MAP.Domain.1.Rule.1.IPv4Prefix"));
         string save = lab.Gw.Sh("iptables-save -t nat");
-        StringAssert.Contains(save, "--to-source 198.51.100.18:");
+        StringAssert.Contains(save, "--to-source 203.0.113.18:");
         Assert.IsFalse(save.Contains("192.0.2.18"), "rules of the old address left:\n" + save);
         Assert.AreEqual(0, lab.ConntrackNatTo("192.0.2.18"), "conntrack entries NATed to the old address left");
-        lab.Inet.Sh("ip route add 198.51.100.0/24 dev map-peer 2>/dev/null || true");
+        lab.Inet.Sh("ip route add 203.0.113.0/24 dev map-peer 2>/dev/null || true");
         lab.UdpFlows(41004);
-        Assert.IsTrue(lab.ConntrackNatTo("198.51.100.18") >= 1, "new flows do not use the new address:\n" + lab.Gw.Try("conntrack -L").Stdout);
+        Assert.IsTrue(lab.ConntrackNatTo("203.0.113.18") >= 1, "new flows do not use the new address:\n" + lab.Gw.Try("conntrack -L").Stdout);
         StringAssert.Contains(lab.Output, "Up -> Renewing");
         StringAssert.Contains(lab.Output, "-> Changing: MAP content changed");
         Assert.IsFalse(lab.Output.Contains("Changing -> TearingDown"), "a change must not go through teardown");

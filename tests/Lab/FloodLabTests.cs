@@ -60,7 +60,7 @@ public sealed class FloodLabTests
         Process strace = lab.Gw.Start("strace", args, new Dictionary<string, string> { ["MAPT_DHCP_NO_DELAY"] = "1" }, Keep, Keep);
         string Output() { lock (output) return string.Join("\n", output); }
         lab.WaitState("Up");
-        string pid = lab.StatusValue("Device.MAP.X_MAPT_Pid");
+        string pid = lab.StatusValue(StatusText.Vendor(Mapt.Status.Tr181View.Root, "Pid"));
         Assert.IsTrue(int.TryParse(pid, out _), "no pid in mapt status\n" + Output());
 
         string wanLinkLocal = lab.Gw.Sh("ip -6 -o addr show dev wan0 scope link").Split(' ', StringSplitOptions.RemoveEmptyEntries)[3].Split('/')[0];

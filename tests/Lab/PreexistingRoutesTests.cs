@@ -31,8 +31,8 @@ public sealed class PreexistingRoutesTests
         StringAssert.Contains(defaults, "dev map0");
         Assert.IsFalse(defaults.Contains("198.51.100.131"), "mapt's default replaced the old one:\n" + defaults);
         string journal = File.ReadAllText(Path.Combine(lab.Run, "mapt.journal"));
-        StringAssert.Contains(journal, "RouteRestore 0.0.0.0/0 lan0 198.51.100.131 0 1");
-        Assert.IsFalse(journal.Contains("Route6 2001:db8:ffff::/64"), "a route that was there is not mapt's to delete:\n" + journal);
+        StringAssert.Contains(journal, "\nroute-restore default via 198.51.100.131 dev lan0 proto 4\n");
+        Assert.IsFalse(journal.Contains("route-delete 2001:db8:ffff::/64"), "a route that was there is not mapt's to delete:\n" + journal);
         StringAssert.Contains(lab.Output, "replaces the route that was there before mapt");
 
         lab.Signal("TERM");

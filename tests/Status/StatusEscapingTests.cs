@@ -25,14 +25,14 @@ public sealed class StatusEscapingTests
         List<StatusLine> shown = StatusReport.Build(StateFile.Parse(StateFile.Format(Tr181View.Render(s))), ProcNetDev, 2000);
 
         string text = StatusReport.Text(shown);
-        StringAssert.Contains(text, "Device.MAP.X_MAPT_LastError server said \\?2J\\? and \\? \\t done\n");
+        StringAssert.Contains(text, "Device.MAP.X_MAPT-EXAMPLE_LastError server said \\?2J\\? and \\? \\t done\n");
         Assert.IsFalse(text.Any(c => c is < ' ' and not '\n' || c is >= '\u007f' and <= '\u009f'), "a raw control in the text output");
 
         string json = StatusReport.Json(shown);
         Assert.IsFalse(json.Any(c => c is >= '\u007f' and <= '\u009f'), "a raw C1 control in the JSON output");
         StringAssert.Contains(json, "server said \\u009b2J\\u0085 and \\u0007 \\t done");
         using var doc = System.Text.Json.JsonDocument.Parse(json);
-        Assert.AreEqual(s.LastError, doc.RootElement.GetProperty("Device.MAP.X_MAPT_LastError").GetString(), "JSON escapes lose nothing");
+        Assert.AreEqual(s.LastError, doc.RootElement.GetProperty(StatusText.Vendor(Tr181View.Root, "LastError")).GetString(), "JSON escapes lose nothing");
     }
 
     [TestMethod]
@@ -49,7 +49,7 @@ public sealed class StatusEscapingTests
             StateFile.Write(runDir, Tr181View.Render(s));
             ProcResult text = PublishedBinary.X64.Run("status", "--run-dir", runDir);
             Assert.AreEqual(0, text.ExitCode, text.ToString());
-            StringAssert.Contains(text.Stdout, "Device.MAP.X_MAPT_Reason renewing \\?2J\\? now\n");
+            StringAssert.Contains(text.Stdout, "Device.MAP.X_MAPT-EXAMPLE_Reason renewing \\?2J\\? now\n");
             Assert.IsFalse(text.Stdout.Any(c => c is >= '\u007f' and <= '\u009f'), text.Stdout);
             ProcResult json = PublishedBinary.X64.Run("status", "--run-dir", runDir, "--json");
             Assert.AreEqual(0, json.ExitCode, json.ToString());

@@ -270,4 +270,37 @@ public sealed class WanMachineTests
         foreach (WanTransition t in all)
             Assert.IsFalse(string.IsNullOrWhiteSpace(t.Reason), $"{t.From} -> {t.To} without a reason");
     }
+
+    [TestMethod]
+    public void Adopt_AtStart_UpAtOnce_ConfirmsTheLease_ThenBehavesLikeAnyUp()
+    {
+        WanMachine m = Machine();
+        WanStep step = m.Adopt(RuleA, "configuration of the last run taken over");
+        Assert.AreEqual((WanState.WaitingForLink, WanState.Up), (step.Transitions[0].From, step.Transitions[0].To));
+        CollectionAssert.AreEqual(new[] { WanActionKind.ResumeDhcp }, step.Actions.Select(a => a.Kind).ToList());
+        Assert.AreEqual((RuleA, RuleA), (m.Applied, m.Offered));
+        // The facts the shell read are the machine's: a later "link up" changes nothing.
+        Assert.AreEqual(0, Feed(m, E(LinkUp), E(Ipv6Ready)).Count);
+        // The Renew's Reply with the same content keeps it Up; another content is a change.
+        Assert.AreEqual(0, Feed(m, Reply(RuleA)).Count);
+        CollectionAssert.AreEqual(new[] { WanActionKind.Replace }, Feed(m, Reply(RuleB)));
+        Assert.AreEqual(WanState.Changing, m.State);
+    }
+
+    [TestMethod]
+    public void Adopt_ThenLinkDown_TornDownLikeAnyConfiguration()
+    {
+        WanMachine m = Machine();
+        m.Adopt(RuleA, "taken over");
+        CollectionAssert.AreEqual(new[] { WanActionKind.StopDhcp, WanActionKind.Teardown }, Feed(m, E(LinkDown)));
+    }
+
+    [TestMethod]
+    public void Handover_WhileUp_ExitsWithoutTeardownOrRelease()
+    {
+        WanMachine m = UpWith(RuleA);
+        CollectionAssert.AreEqual(new[] { WanActionKind.Exit }, Feed(m, E(Handover)));
+        Assert.AreEqual(WanState.Stopped, m.State);
+        Assert.AreEqual(0, Feed(m, E(Stop)).Count, "nothing after the handover");
+    }
 }
