@@ -26,9 +26,6 @@ internal static class FirmwareImage
                 Assert.Fail($"{file} does not exist: ./build.sh test builds the firmware (toolchain/firmware/build.sh) before the tests run");
     }
 
-    /// <summary>"package version" lines of out/firmware/release: what the image holds.</summary>
-    public static string Release => File.ReadAllText(Path.Combine(Directory, "release"));
-
     /// <summary>The board's ports as the firmware names them (rootfs/etc/iftab): name -> MAC.</summary>
     public static Dictionary<string, string> Ports()
     {

@@ -104,6 +104,7 @@ public sealed class FirmwareLabTests
         AssertTrafficFlows(lab);
 
         // An FMR for another CE's domain (203.0.113.128/25 <-> 2001:db8:200::/40, 15 EA bits).
+        // mapt applies at most one MAP change per 30 s (event 633): this one waits out the rest.
         var container = new Mapt.Dhcpv6.Wire.S46MaptContainer(new[]
         {
             S46Hex.Rule("2001:db8::/40", "192.0.2.0/24", 16, fmr: false, portParams: (6, 8, 0x34)),
@@ -114,7 +115,7 @@ public sealed class FirmwareLabTests
         mesh.OptionData.Add(KeaConfig.MaptHex(S46Hex.BodyHex(container)));
         lab.Kea.Reload(mesh);
         lab.Console.Sh($"kill -USR1 {lab.MaptPid()}");
-        lab.WaitInVm("grep -q '^insert map-mapt ' /proc/net/nat46/control", "the FMR inserted");
+        lab.WaitInVm("grep -q '^insert map-mapt ' /proc/net/nat46/control", "the FMR inserted", 90);
         lab.WaitState("Up");
         Assert.AreNotEqual(ifindex, lab.Console.Sh("cat /sys/class/net/map-mapt/ifindex").Trim(), "FMRs changed: the device is re-created");
         lab.AssertNat46IsThePlan(BmrArgs + " --rule 2001:db8:200::/40,203.0.113.128/25,15,fmr", movedDmr);

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Globalization;
 using System.IO;
 using System.Net.Sockets;
 using System.Text;
@@ -220,6 +219,4 @@ internal sealed class FirmwareVm : IDisposable
             if (tap.Length != 0)
                 Proc.Run("/bin/sh", new[] { "-c", $"ip link del '{tap}' 2>/dev/null; true" });
     }
-
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"VM {Work} (taps {WanTap}, {LanTap})");
 }

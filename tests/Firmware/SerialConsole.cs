@@ -21,8 +21,8 @@ internal sealed record ConsoleResult(int ExitCode, string Output)
 /// matches the marker the shell prints; what lies between the markers is the command's
 /// output, with the shell's terminal queries removed. Kernel messages stay off the console
 /// (the firmware boots with loglevel=3 and rcS lowers it further), so no line is dropped:
-/// `dmesg` output looks exactly like printk on the console. Everything the console printed is
-/// kept for failure messages.
+/// `dmesg` output looks exactly like printk on the console. A wait that fails shows the
+/// console's last lines.
 /// </summary>
 internal sealed class SerialConsole : IDisposable
 {
@@ -84,12 +84,6 @@ internal sealed class SerialConsole : IDisposable
             _closed = true;
             Monitor.PulseAll(_text);
         }
-    }
-
-    /// <summary>Everything the console printed so far (the boot, every command), for failure messages.</summary>
-    public string Transcript
-    {
-        get { lock (_text) return _text.ToString(); }
     }
 
     /// <summary>Types a line as is (no markers): for <c>reboot</c>, after which no prompt comes back.</summary>

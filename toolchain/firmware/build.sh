@@ -109,7 +109,7 @@ ko=$cache/nat46/$abi-$kver-$nat46_commit/nat46.ko
 if [ ! -f "$ko" ]; then
   say "building nat46 $nat46_commit for $abi ($kver)"
   k=$work/kbuild
-  for deb in "$hdeb" "$cdeb" "$bdeb"; do dpkg-deb -x "$deb" "$k"; done
+  for pkg in "$hdeb" "$cdeb" "$bdeb"; do dpkg-deb -x "$pkg" "$k"; done
   # The headers' Makefile includes the -common tree by its absolute installed path.
   sed -i "s|^include /usr/src/|include $k/usr/src/|" "$k/usr/src/linux-headers-$abi/Makefile"
   # The kernel's build variables name the compiler $(CROSS_COMPILE)gcc-12.
@@ -138,7 +138,7 @@ if [ ! -f "$base/base.cpio" ]; then
   mkdir -p "$k/lib/modules/$abi/extra"
   cp "$ko" "$k/lib/modules/$abi/extra/nat46.ko"
   depmod -b "$k" "$abi"
-  for deb in "${userland[@]}"; do dpkg-deb -x "$deb" "$r"; done
+  for pkg in "${userland[@]}"; do dpkg-deb -x "$pkg" "$r"; done
   # Documentation, charset converters (gconv) and tc's plugins: nothing on this image uses them.
   rm -rf "$r"/usr/share/{doc,man,info,locale,lintian,bug,bash-completion} "$r"/etc/{init.d,cron.daily,logrotate.d} \
     "$r"/usr/lib/aarch64-linux-gnu/gconv "$r"/usr/lib/tc
