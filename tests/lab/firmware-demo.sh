@@ -169,7 +169,7 @@ say "reboot: init runs rcK, /etc/init.d/mapt stop tears MAP-T down and releases 
 boots=$(grep -c "rcS: boot complete" "$work/console")
 echo "mapt-gw# reboot"; printf 'reboot\n' >&3
 for i in $(seq 1200); do [ "$(grep -c "rcS: boot complete" "$work/console")" -gt "$boots" ] && break; sleep 0.1; done
-tr -d '\r' <"$work/console" | sed -n '/# reboot$/,/rcS: boot complete/p' | grep -E 'mapt:|rcK|going down' | sed 's/^/  /'
+tr -d '\r' <"$work/console" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' | sed -n '/# reboot$/,/rcS: boot complete/p' | grep -o -E 'mapt: stopped.*|rcK: .*|The system is going down.*|mapt: started.*' | sed 's/^/  /'
 console_wait "mapt-gw# " 30
 grep -q DHCP6_RELEASE "$work/kea.log" && echo "Kea logged the Release" || fail "Kea saw no Release"
 show "mapt log --boot -1 | tail -3 | cut -c1-160"
