@@ -2,7 +2,7 @@
 # mapt's one entry point:
 #   ./build.sh            build the x64 binary          -> out/linux-x64/mapt
 #   ./build.sh aarch64    cross-build the arm64 binary   -> out/linux-arm64/mapt
-#   ./build.sh test       both binaries, then every test suite; ends with "N passed, N failed"
+#   ./build.sh test       both binaries and the lab firmware, then every test suite; ends with "N passed, N failed"
 #   ./build.sh bench      both binaries, then the benchmarks; prints a table
 #   ./build.sh demo       the lab: mapt against Kea in network namespaces, ends with a verdict
 set -euo pipefail
@@ -12,7 +12,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 need_tools() {
   local missing=0
-  for t in clang aarch64-linux-gnu-gcc qemu-aarch64 file kea-dhcp6 tshark tayga iptables conntrack iperf3; do
+  for t in clang aarch64-linux-gnu-gcc qemu-aarch64 qemu-system-aarch64 depmod cpio mke2fs systemd-analyze file kea-dhcp6 tshark tayga iptables conntrack iperf3; do
     command -v "$t" >/dev/null 2>&1 || missing=1
   done
   if [ $missing = 1 ]; then
@@ -37,6 +37,7 @@ case "${1:-x64}" in
     need_tools
     publish linux-x64
     publish linux-arm64
+    ./toolchain/firmware/build.sh "$root/out/linux-arm64/mapt" >/dev/null
     shift || true
     exec ./tests/run.sh "$@"
     ;;
@@ -49,6 +50,8 @@ case "${1:-x64}" in
   demo)
     need_tools
     publish linux-x64
+    publish linux-arm64
+    ./toolchain/firmware/build.sh "$root/out/linux-arm64/mapt" >/dev/null
     exec ./tests/lab/demo.sh "$root/out/linux-x64/mapt"
     ;;
   *) echo "usage: ./build.sh [x64|aarch64|test|bench|demo]" >&2; exit 2 ;;

@@ -9,6 +9,10 @@ packages=(
   qemu-user file
   # the glibc-2.31 sysroot is fetched with apt-get too (toolchain/sysroot.sh)
   dpkg-dev
+  # the firmware lab (toolchain/firmware/build.sh, tests/Firmware): the arm64 VM, depmod for
+  # its modules, its initramfs, its flash disk, the build of nat46.ko (make; the kbuild tools
+  # come prebuilt with the kernel packages) and the check of the systemd unit
+  qemu-system-arm kmod cpio e2fsprogs make systemd
   # the real peers the tests run against
   iproute2 iptables conntrack kea-dhcp6-server tshark tayga iperf3 procps util-linux
   iputils-ping curl netcat-openbsd tcpdump

@@ -12,21 +12,12 @@ stamp="$root/.mapt-sysroot-v1"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/etc/preferences.d" "$work/etc/apt.conf.d"
-# A separate sources list, lists folder and an empty dpkg status: the host's own packages
-# and versions must not influence what is fetched.
-cat > "$work/sources.list" <<SRC
-deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bullseye main
-SRC
-apt_opts=(
-  -o "Dir::Etc::SourceList=$work/sources.list" -o "Dir::Etc::SourceParts=-"
-  -o "Dir::Etc::Preferences=$work/etc/preferences" -o "Dir::Etc::PreferencesParts=$work/etc/preferences.d"
-  -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache"
-  -o "Dir::State::Status=/dev/null" -o "APT::Architecture=arm64" -o "APT::Architectures=arm64"
-  -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root"
-)
-apt-get "${apt_opts[@]}" update -qq
-(cd "$work/cache/archives" && apt-get "${apt_opts[@]}" download \
+# A separate sources list (the host's Debian mirror, the bullseye suite), lists folder and an
+# empty dpkg status: the host's own packages and versions must not influence what is fetched.
+. "$here/apt-sources.sh"
+apt_private "$work" "$(apt_sources_for bullseye arm64 main-only)" arm64
+apt-get "${APT_OPTS[@]}" update -qq
+(cd "$work/cache/archives" && apt-get "${APT_OPTS[@]}" download \
   libc6:arm64 libc6-dev:arm64 linux-libc-dev:arm64 libgcc-s1:arm64 libgcc-10-dev:arm64 >/dev/null)
 
 rm -rf "$root.tmp"; mkdir -p "$root.tmp"

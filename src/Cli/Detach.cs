@@ -7,9 +7,12 @@ using Mapt.Platform;
 namespace Mapt.Cli;
 
 /// <summary>
-/// --daemon: the same command line is started again in a new session (setsid -f) with its
-/// stdio on /dev/null, and this process returns once the child wrote its pid file (or at once
-/// without --pidfile). No fork() inside a .NET process: the runtime's threads would not follow.
+/// --daemon: the same command line is started again in a new session (setsid, in the
+/// background of a shell that exits at once) with its stdio on /dev/null, and this process
+/// returns once the child wrote its pid file (or at once without --pidfile). No fork() inside
+/// a .NET process: the runtime's threads would not follow. Not `setsid -f`: busybox's setsid
+/// (the gateway images') has no -f; a background job is never a process-group leader, so
+/// every setsid gets its new session without forking.
 /// </summary>
 internal static class Detach
 {
@@ -18,7 +21,7 @@ internal static class Detach
     public static int Spawn(string? pidFile)
     {
         string[] args = Environment.GetCommandLineArgs();
-        var argv = new List<string> { "/bin/sh", "-c", "MAPT_DETACHED=1 exec setsid -f \"$0\" \"$@\" </dev/null >/dev/null 2>&1", Environment.ProcessPath ?? "/proc/self/exe" };
+        var argv = new List<string> { "/bin/sh", "-c", "MAPT_DETACHED=1 setsid \"$0\" \"$@\" </dev/null >/dev/null 2>&1 &", Environment.ProcessPath ?? "/proc/self/exe" };
         for (int i = 1; i < args.Length; i++)
             argv.Add(args[i]);
         if (pidFile is not null)

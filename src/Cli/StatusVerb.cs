@@ -37,8 +37,8 @@ internal static class StatusVerb
             Console.Error.WriteLine($"mapt status: no daemon is running: {path} names pid {pid}, which is gone (its last state was {state}); 'mapt run' will undo its journal on start, 'mapt teardown' does it now");
             return ExitCodes.StatusNotRunning;
         }
-        string? netDev = AtomicFile.Read("/proc/self/net/dev");
-        List<StatusLine> report = StatusReport.Build(daemon, netDev, EventLoop.MonotonicMs);
+        string? counters = AtomicFile.Read(StatusReport.CountersFile(daemon));
+        List<StatusLine> report = StatusReport.Build(daemon, counters, EventLoop.MonotonicMs);
         Console.Out.Write(options.Json ? StatusReport.Json(report) : StatusReport.Text(report));
         return ExitCodes.Success;
     }

@@ -53,8 +53,9 @@ public static class Nat46Commands
         var steps = new List<Nat46Step>();
         var pairs = new List<Nat46Pair> { Nat46Pair.Empty };
         steps.Add(new Nat46Step(Add(device), device, pairs.ToArray()));
-        pairs[0] = new Nat46Pair(Nat46Side.Map(input.Bmr), Nat46Side.Rfc6052(input.DmrText));
-        steps.Add(new Nat46Step(Config(device, input.Bmr, input.DmrText), device, pairs.ToArray()));
+        string dmr = Nat46Text.Prefix(input.Dmr);
+        pairs[0] = new Nat46Pair(Nat46Side.Map(input.Bmr), Nat46Side.Rfc6052(dmr));
+        steps.Add(new Nat46Step(Config(device, input.Bmr, dmr), device, pairs.ToArray()));
         foreach (Nat46Rule fmr in InsertOrder(input.Fmrs))
         {
             pairs.Insert(0, new Nat46Pair(Nat46Side.None, Nat46Side.Map(fmr)));

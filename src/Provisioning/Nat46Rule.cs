@@ -2,11 +2,11 @@ namespace Mapt.Provisioning;
 
 /// <summary>
 /// A MAP rule as nat46 is told it: prefixes as text in the compressed form the kernel prints
-/// them back (RFC 5952, as %pI6c does), so the read-back can be compared as text.
+/// them back (%pI6c: <see cref="Nat46Text"/>), so the read-back can be compared as text.
 /// </summary>
 /// <param name="Ipv4Prefix">Rule IPv4 prefix address, dotted quad.</param>
 /// <param name="Ipv4PrefixLength">r.</param>
-/// <param name="Ipv6Prefix">Rule IPv6 prefix address, RFC 5952 text.</param>
+/// <param name="Ipv6Prefix">Rule IPv6 prefix address, as the kernel prints it (<see cref="Nat46Text"/>).</param>
 /// <param name="Ipv6PrefixLength">n.</param>
 /// <param name="EaBitsLength">o.</param>
 /// <param name="PsidOffset">a.</param>

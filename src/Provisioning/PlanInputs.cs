@@ -3,12 +3,12 @@ using Mapt.Map;
 
 namespace Mapt.Provisioning;
 
-/// <summary>The plan's input from the MAP engine's values (src/Map): texts as the kernel prints them back.</summary>
+/// <summary>The plan's input from the MAP engine's values (src/Map): texts as the kernel prints them back (<see cref="Nat46Text"/>).</summary>
 public static class PlanInputs
 {
     public static Nat46Rule RuleOf(MapRule rule) => new(
         rule.RuleIpv4Prefix.Address.ToString(), rule.RuleIpv4Prefix.Length,
-        rule.RuleIpv6Prefix.Address.ToString(), rule.RuleIpv6Prefix.Length,
+        Nat46Text.Ipv6(rule.RuleIpv6Prefix.Address), rule.RuleIpv6Prefix.Length,
         rule.EaBitsLength, rule.PsidOffset, rule.PsidLength);
 
     /// <summary>

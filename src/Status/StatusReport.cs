@@ -8,13 +8,26 @@ namespace Mapt.Status;
 /// <summary>What <c>mapt status</c> prints: the daemon's lines with the live counters and LastChange filled in.</summary>
 public static class StatusReport
 {
+    /// <summary>
+    /// The file the MAP device's counters are read from: its IPv6 counters when it translates
+    /// (nat46, tun: both directions cross the device, see <see cref="InterfaceCounters.ParseSnmp6"/>),
+    /// /proc/net/dev for someone else's device (none).
+    /// </summary>
+    public static string CountersFile(DaemonView daemon) =>
+        Translates(daemon) ? "/proc/self/net/dev_snmp6/" + Device(daemon) : "/proc/self/net/dev";
+
+    private static string Device(DaemonView daemon) => daemon.Value(Tr181View.Interface + "Name") ?? "";
+
+    private static bool Translates(DaemonView daemon) => daemon.Value(daemon.Vendor(Tr181View.Root, "Translator")) is "nat46" or "tun";
+
+    /// <param name="counters">The text of the file <see cref="CountersFile"/> names (null: unreadable).</param>
     /// <param name="nowMs">CLOCK_MONOTONIC milliseconds now, the clock of <see cref="DaemonView.InterfaceChangedMs"/>.</param>
-    public static List<StatusLine> Build(DaemonView daemon, string? procNetDev, long nowMs)
+    public static List<StatusLine> Build(DaemonView daemon, string? counters, long nowMs)
     {
-        string device = daemon.Value(Tr181View.Interface + "Name") ?? "";
-        bool swapped = daemon.Value(daemon.Vendor(Tr181View.Root, "Translator")) == "nat46";
-        InterfaceCounters? counters = procNetDev is null || device.Length == 0 ? null : InterfaceCounters.Parse(procNetDev, device);
-        List<StatusLine> stats = Tr181View.StatsLines(counters ?? new InterfaceCounters(default, default), swapped);
+        string device = Device(daemon);
+        InterfaceCounters? parsed = counters is null || device.Length == 0 ? null
+            : Translates(daemon) ? InterfaceCounters.ParseSnmp6(counters) : InterfaceCounters.Parse(counters, device);
+        List<StatusLine> stats = Tr181View.StatsLines(parsed ?? new InterfaceCounters(default, default));
 
         var output = new List<StatusLine>(daemon.Lines.Count + stats.Count);
         int statsAt = -1, afterInterface = -1;

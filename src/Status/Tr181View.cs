@@ -115,15 +115,14 @@ public static class Tr181View
         !s.Enable ? "Disabled" : s.Misconfigured ? "Error_Misconfigured" : s.LastError.Length != 0 && !s.Configured ? "Error" : s.Configured ? "Enabled" : "Disabled";
 
     /// <summary>
-    /// Interface.Stats. from the kernel's counters of the MAP device. nat46 counts in the
-    /// opposite direction (what it translated into the stack counts as received on the device):
-    /// <paramref name="swapped"/> puts them back the TR-181 way round. The kernel's counters are
+    /// Interface.Stats. from the kernel's counters of the MAP device (for a translating one
+    /// its IPv6 counters: <see cref="InterfaceCounters.ParseSnmp6"/>). The kernel's counters are
     /// 64-bit; the model's StatsCounter32 ones wrap through zero.
     /// </summary>
-    public static List<StatusLine> StatsLines(InterfaceCounters c, bool swapped)
+    public static List<StatusLine> StatsLines(InterfaceCounters c)
     {
-        InterfaceCounters.Direction sent = swapped ? c.Rx : c.Tx;
-        InterfaceCounters.Direction received = swapped ? c.Tx : c.Rx;
+        InterfaceCounters.Direction sent = c.Tx;
+        InterfaceCounters.Direction received = c.Rx;
         string p = InterfaceStats;
         StatusLine C64(string name, ulong v) => new(p + name, Num(v), ParamType.UnsignedLong);
         StatusLine C32(string name, ulong v) => new(p + name, Counter32(v), ParamType.UnsignedInt);

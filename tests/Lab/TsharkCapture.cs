@@ -8,8 +8,8 @@ using Mapt.Tests.Support;
 namespace Mapt.Tests.Lab;
 
 /// <summary>
-/// tshark capturing DHCPv6 on an interface inside a namespace, to a pcap file; afterwards
-/// tshark decodes it as an independent oracle of what went over the wire.
+/// tshark capturing DHCPv6 (or what a capture filter says) on an interface inside a namespace,
+/// to a pcap file; afterwards tshark decodes it as an independent oracle of what went over the wire.
 /// </summary>
 internal sealed class TsharkCapture : IDisposable
 {
@@ -18,14 +18,16 @@ internal sealed class TsharkCapture : IDisposable
     private readonly ManualResetEventSlim _capturing = new();
     private readonly ManualResetEventSlim _marked = new();
 
-    public string PcapPath => Path.Combine(_dir, "dhcpv6.pcap");
+    public const string Dhcpv6Filter = "udp port 546 or udp port 547";
 
-    private TsharkCapture(Netns ns, string iface)
+    public string PcapPath => Path.Combine(_dir, "capture.pcap");
+
+    private TsharkCapture(Netns ns, string iface, string filter)
     {
         _dir = Directory.CreateTempSubdirectory("mapt-tshark-").FullName;
         // -P -l: a summary line per packet on stdout as it is written, which is how Start
         // knows the capture really runs (port 9, discard, carries the marker).
-        _process = ns.Start("tshark", new[] { "-i", iface, "-n", "-l", "-P", "-f", "udp port 546 or udp port 547 or udp port 9", "-w", PcapPath }, null,
+        _process = ns.Start("tshark", new[] { "-i", iface, "-n", "-l", "-P", "-f", $"({filter}) or udp port 9", "-w", PcapPath }, null,
             line => { if (line.Contains(" UDP ", StringComparison.Ordinal) && line.Contains("Len=" + Marker.Length, StringComparison.Ordinal)) _marked.Set(); },
             line => { if (line.Contains("Capturing on", StringComparison.Ordinal)) _capturing.Set(); });
     }
@@ -37,9 +39,9 @@ internal sealed class TsharkCapture : IDisposable
     /// was captured: "Capturing on" alone came before the capture filter was live, and a
     /// client's first Solicit was missing from the file now and then.
     /// </summary>
-    public static TsharkCapture Start(Netns ns, string iface)
+    public static TsharkCapture Start(Netns ns, string iface, string filter = Dhcpv6Filter)
     {
-        var capture = new TsharkCapture(ns, iface);
+        var capture = new TsharkCapture(ns, iface, filter);
         if (!capture._capturing.Wait(TimeSpan.FromSeconds(20)))
         {
             capture.Dispose();

@@ -115,15 +115,37 @@ public sealed class Tr181ViewTests
         "    lo:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0\n" +
         "map-mapt:  1000      10    1    2    0     0          0         3     5000      50    4    5    0     0       0          0\n";
 
+    // /proc/net/dev_snmp6/map-mapt of the firmware lab's nat46 device after a ping and a
+    // 200 KB download through it (tests/Firmware), the lines that matter.
+    private const string Nat46Snmp6 =
+        "Ip6InReceives                   \t98\nIp6InHdrErrors                  \t0\nIp6InNoRoutes                   \t0\n" +
+        "Ip6InAddrErrors                 \t0\nIp6InDiscards                   \t0\nIp6OutForwDatagrams             \t26\n" +
+        "Ip6OutRequests                  \t2\nIp6OutDiscards                  \t0\nIp6InMcastPkts                  \t0\n" +
+        "Ip6OutMcastPkts                 \t2\nIp6InOctets                     \t7261\nIp6OutOctets                    \t203548\n";
+
     [TestMethod]
-    public void Stats_Nat46_CountersSwappedBack()
+    public void Stats_Nat46_FromItsIpv6Counters_DownloadIsReceived()
+    {
+        var nat46 = Map(Tr181View.StatsLines(InterfaceCounters.ParseSnmp6(Nat46Snmp6)!));
+        Assert.AreEqual("7261", nat46["Device.MAP.Domain.1.Interface.Stats.BytesSent"], "what nat46 translated from the LAN enters the stack on its device");
+        Assert.AreEqual("203548", nat46["Device.MAP.Domain.1.Interface.Stats.BytesReceived"], "what the stack forwarded into the device from the WAN");
+        Assert.AreEqual("98", nat46["Device.MAP.Domain.1.Interface.Stats.PacketsSent"]);
+        Assert.AreEqual("28", nat46["Device.MAP.Domain.1.Interface.Stats.PacketsReceived"], "forwarded and the router's own");
+        Assert.AreEqual("2", nat46["Device.MAP.Domain.1.Interface.Stats.MulticastPacketsReceived"]);
+        Assert.IsNull(InterfaceCounters.ParseSnmp6("Ip6OutOctets 5\n"), "not a device's snmp6 file");
+        // mapt status reads the file by the translator: nat46 and tun translate, none does not.
+        Assert.AreEqual("/proc/self/net/dev_snmp6/map-mapt", StatusReport.CountersFile(Tr181View.Render(Example1())));
+        Assert.AreEqual("7261", Map(StatusReport.Build(Tr181View.Render(Example1()), Nat46Snmp6, 2_000_000))["Device.MAP.Domain.1.Interface.Stats.BytesSent"]);
+        StatusSnapshot none = Example1();
+        none.Translator = "none";
+        Assert.AreEqual("/proc/self/net/dev", StatusReport.CountersFile(Tr181View.Render(none)));
+    }
+
+    [TestMethod]
+    public void Stats_OtherDevices_ProcNetDevAsIs()
     {
         var c = InterfaceCounters.Parse(ProcNetDev, "map-mapt")!;
-        var nat46 = Map(Tr181View.StatsLines(c, swapped: true));
-        Assert.AreEqual("1000", nat46["Device.MAP.Domain.1.Interface.Stats.BytesSent"], "nat46 counts what it sends as received");
-        Assert.AreEqual("5000", nat46["Device.MAP.Domain.1.Interface.Stats.BytesReceived"]);
-        Assert.AreEqual("10", nat46["Device.MAP.Domain.1.Interface.Stats.PacketsSent"]);
-        var plain = Map(Tr181View.StatsLines(c, swapped: false));
+        var plain = Map(Tr181View.StatsLines(c));
         Assert.AreEqual("5000", plain["Device.MAP.Domain.1.Interface.Stats.BytesSent"]);
         Assert.AreEqual("50", plain["Device.MAP.Domain.1.Interface.Stats.PacketsSent"]);
         Assert.AreEqual("7", plain["Device.MAP.Domain.1.Interface.Stats.UnicastPacketsReceived"]);
@@ -136,7 +158,7 @@ public sealed class Tr181ViewTests
     {
         const ulong big = (1UL << 32) + 5;
         string dev = $"map-mapt: {big} {big} {big} {big} 0 0 0 0 {uint.MaxValue} {uint.MaxValue} {uint.MaxValue} {(1UL << 33) - 1} 0 0 0 0\n";
-        var stats = Tr181View.StatsLines(InterfaceCounters.Parse(dev, "map-mapt")!, swapped: false).ToDictionary(l => l.Path);
+        var stats = Tr181View.StatsLines(InterfaceCounters.Parse(dev, "map-mapt")!).ToDictionary(l => l.Path);
         Assert.AreEqual(big.ToString(), stats[Tr181View.InterfaceStats + "BytesReceived"].Value, "StatsCounter64");
         Assert.AreEqual(ParamType.UnsignedLong, stats[Tr181View.InterfaceStats + "BytesReceived"].Type);
         Assert.AreEqual("5", stats[Tr181View.InterfaceStats + "ErrorsReceived"].Value, "StatsCounter32: 2^32 + 5 wraps to 5");
@@ -155,9 +177,9 @@ public sealed class Tr181ViewTests
         CollectionAssert.AreEqual(view.Lines, back.Lines, "paths, values and types");
         Assert.AreEqual(VendorPrefix.Default, back.VendorPrefix);
         Assert.AreEqual(1_000_000, back.InterfaceChangedMs);
-        var report = Map(StatusReport.Build(back, ProcNetDev, 1_060_999));
+        var report = Map(StatusReport.Build(back, Nat46Snmp6, 1_060_999));
         Assert.AreEqual("60", report["Device.MAP.Domain.1.Interface.LastChange"], "whole seconds since the status changed");
-        Assert.AreEqual("1000", report["Device.MAP.Domain.1.Interface.Stats.BytesSent"]);
+        Assert.AreEqual("7261", report["Device.MAP.Domain.1.Interface.Stats.BytesSent"]);
         Assert.AreEqual("MAP-T configured", report[X(Tr181View.Root, "Reason")], "values with spaces survive");
         Assert.AreEqual("0", Map(StatusReport.Build(back, ProcNetDev, 999_000))["Device.MAP.Domain.1.Interface.LastChange"], "never negative");
     }
@@ -173,14 +195,14 @@ public sealed class Tr181ViewTests
     [TestMethod]
     public void Json_TypesBooleansAndNumbers()
     {
-        string json = StatusReport.Json(StatusReport.Build(Tr181View.Render(Example1()), ProcNetDev, 1_060_000));
+        string json = StatusReport.Json(StatusReport.Build(Tr181View.Render(Example1()), Nat46Snmp6, 1_060_000));
         using var doc = System.Text.Json.JsonDocument.Parse(json);
         var root = doc.RootElement;
         Assert.AreEqual(true, root.GetProperty("Device.MAP.Enable").GetBoolean());
         Assert.AreEqual(13312, root.GetProperty("Device.MAP.Domain.1.Rule.1.PSID").GetInt32());
         Assert.AreEqual(-1, root.GetProperty("Device.MAP.Domain.1.DSCPMarkPolicy").GetInt32());
         Assert.AreEqual("Translation", root.GetProperty("Device.MAP.Domain.1.TransportMode").GetString());
-        Assert.AreEqual(1000, root.GetProperty("Device.MAP.Domain.1.Interface.Stats.BytesSent").GetInt64());
+        Assert.AreEqual(7261, root.GetProperty("Device.MAP.Domain.1.Interface.Stats.BytesSent").GetInt64());
         Assert.AreEqual(60, root.GetProperty("Device.MAP.Domain.1.Interface.LastChange").GetInt64());
         Assert.AreEqual("192.0.2.0/24", root.GetProperty("Device.MAP.Domain.1.Rule.1.IPv4Prefix").GetString());
         Assert.AreEqual(321, root.GetProperty(X(Tr181View.Root, "Pid")).GetInt32());

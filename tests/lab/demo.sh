@@ -18,6 +18,10 @@
 #
 #   lan -- gw [mapt0: mapt's translator] -- isp [nat64: tayga, the BR] -- web 203.0.113.10 (HTTP)
 #
+# Last, MAP-T on the real datapath (tests/lab/firmware-demo.sh): the arm64 mapt with the real
+# nat46 module in the lab firmware's VM, started by its init script, traffic through nat46
+# and tayga, a reboot with the flash log.
+#
 # Ends with "VERDICT: PASS" or "VERDICT: FAIL: reason".
 set -uo pipefail
 mapt=${1:?usage: demo.sh PATH-TO-MAPT}
@@ -287,6 +291,9 @@ if [ "$before" != "$after" ]; then fail "after the tun SIGTERM the gateway diffe
 
 say "mapt's log (flash)"
 in_ns $gw "$mapt" log --flash-dir "$flash" 2>/dev/null | grep -E "wan:" | tail -40 || tail -40 "$work/mapt.log"
+
+say "MAP-T on the real datapath: the lab firmware (arm64 kernel, nat46, the arm64 mapt) in qemu"
+"$(dirname "$0")/firmware-demo.sh" || fail "the firmware part (see FIRMWARE: above)"
 
 if [ ${#failures[@]} = 0 ]; then echo; echo "VERDICT: PASS"; exit 0; fi
 echo; echo "VERDICT: FAIL: ${failures[0]}$([ ${#failures[@]} -gt 1 ] && echo " (and $(( ${#failures[@]} - 1 )) more)")"
