@@ -12,7 +12,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 need_tools() {
   local missing=0
-  for t in clang aarch64-linux-gnu-gcc qemu-aarch64 file kea-dhcp6 tshark tayga iptables conntrack iperf3; do
+  for t in clang aarch64-linux-gnu-gcc qemu-aarch64 file kea-dhcp6 tshark tayga iptables conntrack iperf3 capsh; do
     command -v "$t" >/dev/null 2>&1 || missing=1
   done
   if [ $missing = 1 ]; then

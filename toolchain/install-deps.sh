@@ -16,6 +16,8 @@ packages=(
   radvd
   # a misbehaving DHCPv6 server in the probe tests (tests/Dhcpv6/ProbeBinaryTests.cs)
   python3
+  # least privilege (tests/Platform/PrivilegeTests.cs): capsh starts mapt with chosen capabilities
+  libcap2-bin
   # benchmarks
   time bc
 )

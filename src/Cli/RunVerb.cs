@@ -68,7 +68,11 @@ internal static class RunVerb
             Console.Error.WriteLine("mapt run: --daemon and --foreground contradict each other");
             return ExitCodes.Usage;
         }
-        // Before detaching too: the init script that starts a second one sees the refusal.
+        // What the system must give, before anything is touched and before detaching, so the
+        // init script that started it sees the refusal: the capabilities (the shim cut the rest
+        // before main), then the one-instance lock.
+        if (Refuse("run") is int refused)
+            return refused;
         using InstanceLock? instance = TakeInstanceLock(config.FlashDir);
         if (instance is null)
             return ExitCodes.Failure;
@@ -80,6 +84,7 @@ internal static class RunVerb
 
         LogLevelWords.TryParse(config.LogLevel, out LogLevel level);
         using MaptLoggerFactory logs = MaptLogging.CreateFactory(new LoggingOptions { FlashDir = config.FlashDir, ConsoleLevel = level });
+        Privileges.Log(logs.CreateLogger("Mapt.Platform"));
         if (options.PidFile is not null)
             AtomicFile.Write(options.PidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n", durable: false);
         try
@@ -97,6 +102,19 @@ internal static class RunVerb
             if (options.PidFile is not null)
                 AtomicFile.Delete(options.PidFile, durable: false);
         }
+    }
+
+    /// <summary>
+    /// The exit code and the reason on stderr when this process lacks what `mapt VERB` needs
+    /// (a capability, root, the reduction the shim makes); null when it may go on.
+    /// </summary>
+    internal static int? Refuse(string verb)
+    {
+        string? refusal = Privileges.Refusal();
+        if (refusal is null)
+            return null;
+        Console.Error.WriteLine($"mapt {verb}: {refusal}; nothing was changed");
+        return ExitCodes.Failure;
     }
 
     /// <summary>The one-instance lock on the flash directory, or null with the reason on stderr.</summary>

@@ -38,6 +38,9 @@ internal static class TeardownVerb
             Console.Error.WriteLine("mapt teardown: " + e.Message + "; nothing was changed");
             return ExitCodes.Usage;
         }
+        // The journal is run as root, with the capabilities it needs or not at all.
+        if (RunVerb.Refuse("teardown") is int refused)
+            return refused;
         List<StatusLine>? state = RunningDaemon.ReadState(config.RunDir);
         string running = state is null ? "" : RunningDaemon.PidOf(state);
         if (RunningDaemon.IsAlive(running))

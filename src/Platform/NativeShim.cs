@@ -44,6 +44,18 @@ internal static partial class NativeShim
         byte* stdout, nuint stdoutCapacity, nuint* stdoutLength,
         byte* stderr, nuint stderrCapacity, nuint* stderrLength, int* waitStatus);
 
+    /// <summary>The calling thread's capability sets, no_new_privs and euid. 0, or -1 (errno set).</summary>
+    [LibraryImport(Library, EntryPoint = "mapt_privileges_now", SetLastError = true)]
+    public static unsafe partial int PrivilegesNow(PrivilegeSets* sets);
+
+    /// <summary>What native-shim/start.c found and did before main().</summary>
+    [LibraryImport(Library, EntryPoint = "mapt_start_report")]
+    public static unsafe partial void StartReport(StartReport* report);
+
+    /// <summary>The <paramref name="index"/>-th capability mapt needs: 0 with its number, name and reason; -1 past the last.</summary>
+    [LibraryImport(Library, EntryPoint = "mapt_capability_needed")]
+    public static unsafe partial int CapabilityNeeded(int index, int* number, byte** name, byte** why);
+
     /// <summary>
     /// Takes the write lock on a file (created if missing): the holding fd; -2 when another
     /// process holds it (its pid in <paramref name="holder"/>, 0 if unknown); -1 (errno set).

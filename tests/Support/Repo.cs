@@ -10,6 +10,9 @@ internal static class Repo
 
     public static string Binary(string rid) => Path.Combine(Root, "out", rid, "mapt");
 
+    /// <summary>The release binary, what a gateway runs.</summary>
+    public static string ReleaseBinary(string rid) => Path.Combine(Root, "out", rid, "mapt");
+
     public static string Arm64Sysroot =>
         Environment.GetEnvironmentVariable("MAPT_SYSROOT") is { Length: > 0 } s
             ? s
