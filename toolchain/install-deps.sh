@@ -16,8 +16,9 @@ packages=(
   radvd
   # a misbehaving DHCPv6 server in the probe tests (tests/Dhcpv6/ProbeBinaryTests.cs)
   python3
-  # least privilege (tests/Platform/PrivilegeTests.cs): capsh starts mapt with chosen capabilities
-  libcap2-bin
+  # least privilege and BusyBox daemon mode (tests/Platform): capsh starts mapt with chosen
+  # capabilities; busybox's applets (its setsid has no -f) stand in for a gateway's userland
+  libcap2-bin busybox
   # benchmarks
   time bc
 )

@@ -68,27 +68,36 @@ internal static class RunVerb
             Console.Error.WriteLine("mapt run: --daemon and --foreground contradict each other");
             return ExitCodes.Usage;
         }
-        // What the system must give, before anything is touched and before detaching, so the
-        // init script that started it sees the refusal: the capabilities (the shim cut the rest
-        // before main), then the one-instance lock.
+        // Then what the system must give: the capabilities (the shim cut the rest before main),
+        // the one-instance lock. All before anything is touched, and before detaching, so the
+        // init script that started it sees the refusal.
         if (Refuse("run") is int refused)
             return refused;
+        MakeAbsolute(config, options);
         using InstanceLock? instance = TakeInstanceLock(config.FlashDir);
         if (instance is null)
             return ExitCodes.Failure;
-        if (options.Daemon && Environment.GetEnvironmentVariable(Detach.ChildVariable) != "1")
+        if (options.Daemon)
         {
             instance.Dispose();
             return Detach.Spawn(options.PidFile);
+        }
+        // Every path is absolute now: the daemon holds no directory of its starter's busy.
+        unsafe
+        {
+            fixed (byte* root = "/\0"u8)
+                Tmds.Linux.LibC.chdir(root);
         }
 
         LogLevelWords.TryParse(config.LogLevel, out LogLevel level);
         using MaptLoggerFactory logs = MaptLogging.CreateFactory(new LoggingOptions { FlashDir = config.FlashDir, ConsoleLevel = level });
         Privileges.Log(logs.CreateLogger("Mapt.Platform"));
-        if (options.PidFile is not null)
-            AtomicFile.Write(options.PidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n", durable: false);
         try
         {
+            // Only now, with the lock held: a pid file always names the instance that owns the
+            // flash directory (the starter of --daemon waits for it).
+            if (options.PidFile is not null)
+                AtomicFile.Write(options.PidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n", durable: false);
             using var daemon = new WanDaemon(config, staticContent, logs);
             return daemon.Run();
         }
@@ -115,6 +124,19 @@ internal static class RunVerb
             return null;
         Console.Error.WriteLine($"mapt {verb}: {refusal}; nothing was changed");
         return ExitCodes.Failure;
+    }
+
+    // The daemon runs in "/" (and a SIGHUP re-reads the configuration file later): every path
+    // it was given is made absolute against the directory it was started in.
+    private static void MakeAbsolute(WanConfig config, RunOptions options)
+    {
+        config.FlashDir = Path.GetFullPath(config.FlashDir);
+        config.RunDir = Path.GetFullPath(config.RunDir);
+        config.Nat46Control = Path.GetFullPath(config.Nat46Control);
+        if (config.File.Length != 0)
+            config.File = Path.GetFullPath(config.File);
+        if (options.PidFile is not null)
+            options.PidFile = Path.GetFullPath(options.PidFile);
     }
 
     /// <summary>The one-instance lock on the flash directory, or null with the reason on stderr.</summary>

@@ -35,14 +35,23 @@ internal static partial class NativeShim
     public static partial int SignalsDefault(int signal);
 
     /// <summary>
-    /// Runs a program (PATH lookup) to completion with <paramref name="input"/> on its stdin,
-    /// capturing stdout and stderr (up to the buffers' sizes) and its wait status; killed at the
-    /// timeout. 0: ended; -1: not started (errno set); -2: killed at the timeout.
+    /// Runs a program (looked up in <paramref name="search"/>, colon-separated) to completion with
+    /// the environment <paramref name="envp"/> and <paramref name="input"/> on its stdin, capturing
+    /// stdout and stderr (up to the buffers' sizes) and its wait status; killed at the timeout.
+    /// 0: ended; -1: not started (errno set); -2: killed at the timeout.
     /// </summary>
-    [LibraryImport(Library, EntryPoint = "mapt_run", SetLastError = true)]
-    public static unsafe partial int Run(byte** argv, byte* input, nuint inputLength, int timeoutMs,
+    [LibraryImport(Library, EntryPoint = "mapt_run", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static unsafe partial int Run(byte** argv, byte** envp, string search, byte* input, nuint inputLength, int timeoutMs,
         byte* stdout, nuint stdoutCapacity, nuint* stdoutLength,
         byte* stderr, nuint stderrCapacity, nuint* stderrLength, int* waitStatus);
+
+    /// <summary>Starts <paramref name="path"/> in a new session, stdio on /dev/null: 0 and its pid, or -1 (errno set).</summary>
+    [LibraryImport(Library, EntryPoint = "mapt_detach", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static unsafe partial int Detach(string path, byte** argv, byte** envp, int* pid);
+
+    /// <summary>1 when child <paramref name="pid"/> has ended (its wait status set), 0 while it runs, -1 (errno set).</summary>
+    [LibraryImport(Library, EntryPoint = "mapt_child_ended", SetLastError = true)]
+    public static unsafe partial int ChildEnded(int pid, int* status);
 
     /// <summary>The calling thread's capability sets, no_new_privs and euid. 0, or -1 (errno set).</summary>
     [LibraryImport(Library, EntryPoint = "mapt_privileges_now", SetLastError = true)]

@@ -39,7 +39,7 @@ public sealed partial class WanDaemon
             {
                 RequestMapE = _config.RequestMapE,
                 RequestLw4o6 = _config.RequestLw4o6,
-                SkipInitialDelay = Environment.GetEnvironmentVariable("MAPT_DHCP_NO_DELAY") == "1",
+                SkipInitialDelay = Platform.EnvironmentSwitches.DhcpNoDelay,
             };
             _client = new Dhcpv6Client(settings, _transport, _logs.CreateLogger("Mapt.Dhcpv6"));
             _client.LeaseChanged = OnLease;

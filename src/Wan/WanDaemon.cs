@@ -161,7 +161,7 @@ public sealed partial class WanDaemon : IDisposable
         }
     }
 
-    private static int RetryMs => Environment.GetEnvironmentVariable("MAPT_RETRY_MS") is { Length: > 0 } v && int.TryParse(v, out int ms) ? ms : 30_000;
+    private static int RetryMs => EnvironmentSwitches.RetryMs ?? 30_000;
 
     /// <summary>
     /// After each batch of events: log lines to flash. A one-shot timer, not a periodic one, so

@@ -79,6 +79,68 @@ public sealed class PrivilegeTests
     }
 
     [TestMethod]
+    public void StartedAsRoot_TheRestDroppedBeforeMain_HelpersGetTheSetNoInheritedFdsAFixedEnvironment()
+    {
+        using GatewayLab lab = GatewayLab.Start();
+        // Helpers that record what they were given, then run the real iptables-legacy-restore
+        // (legacy: its raw socket is what CAP_NET_RAW is for).
+        string records = Directory.CreateDirectory(Path.Combine(lab.Work, "records")).FullName;
+        string bin = Directory.CreateDirectory(Path.Combine(lab.Work, "bin")).FullName;
+        foreach (string tool in new[] { "iptables-legacy-restore", "ip6tables-legacy-restore" })
+        {
+            string real = Proc.Sh("command -v " + tool).Trim();
+            // No shell redirection before the snapshot: dash applies it in itself, and it would show in the fd list.
+            File.WriteAllText(Path.Combine(bin, tool), "#!/bin/sh\n" +
+                $"cp /proc/$$/status {records}/{tool}.$$.status\n" +
+                $"cp /proc/$$/environ {records}/{tool}.$$.environ\n" +
+                $"find /proc/$$/fd/ -mindepth 1 -fprintf {records}/{tool}.$$.fds '%f %l\\n'\n" +
+                $"exec {real} \"$@\"\n");
+            Proc.Sh($"chmod 755 '{bin}/{tool}'");
+        }
+        string conf = Path.Combine(lab.Work, "mapt.conf");
+        File.WriteAllText(conf, "iptables = legacy\n");
+        string marker = Path.Combine(lab.Work, "inherited");
+        File.WriteAllText(marker, "a descriptor the starter leaked");
+        // The starter leaks fd 7, and a whole environment of its own.
+        string command = $"exec 7<'{marker}'; exec '{Repo.Binary("linux-x64")}' \"$@\"";
+        var args = new List<string> { "-c", command, "sh" };
+        args.AddRange(lab.RunArgs("--config", conf));
+        lab.StartMaptCommand("sh", args, new Dictionary<string, string>
+        {
+            ["MAPT_DHCP_NO_DELAY"] = "1",
+            ["MAPT_TEST_CHILD_PATH"] = bin + ":/usr/sbin:/usr/bin:/sbin:/bin",
+            ["STARTER_SECRET"] = "leak",
+        });
+        lab.WaitState("Up", 30);
+        int pid = lab.Mapt!.Id;
+        AssertEveryThreadHoldsTheSet(pid);
+        StringAssert.Contains(lab.Output, "privileges: running with CAP_NET_ADMIN, CAP_NET_RAW and CAP_NET_BIND_SERVICE only");
+        // mapt keeps the leaked descriptor (the runtime's own may be anywhere) but close-on-exec.
+        Assert.AreEqual(marker, new FileInfo($"/proc/{pid}/fd/7").LinkTarget);
+        string flags = File.ReadAllLines($"/proc/{pid}/fdinfo/7").First(l => l.StartsWith("flags:", StringComparison.Ordinal));
+        Assert.AreNotEqual(0, Convert.ToInt32(flags.Split('\t')[1], 8) & 0x80000, "fd 7 is not close-on-exec: " + flags);
+
+        string[] helpers = Directory.GetFiles(records, "*.status");
+        Assert.IsTrue(helpers.Length >= 2, "both restores ran: " + string.Join(", ", Directory.GetFiles(records)));
+        foreach (string status in helpers)
+        {
+            string stem = status[..^".status".Length];
+            string who = Path.GetFileName(stem);
+            AssertHoldsTheSet(Status(status), who);
+            string[] environment = File.ReadAllText(stem + ".environ").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            CollectionAssert.AreEqual(new[] { "PATH=" + bin + ":/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C" }, environment, who);
+            string[] fds = File.ReadAllLines(stem + ".fds");
+            string script = Path.Combine(bin, who[..who.IndexOf('.')]);
+            // 0, 1 and 2 (mapt's pipes), and the script dash reads: nothing of mapt's, nothing of its starter's.
+            CollectionAssert.AreEquivalent(new[] { "0", "1", "2" }, fds.Where(l => !l.EndsWith(" " + script, StringComparison.Ordinal)).Select(l => l.Split(' ')[0]).ToArray(), who + ":\n" + string.Join("\n", fds));
+            Assert.IsTrue(fds.Where(l => l.Split(' ')[0] is "0" or "1" or "2").All(l => l.Contains(" pipe:[", StringComparison.Ordinal)), who + ":\n" + string.Join("\n", fds));
+        }
+        lab.Signal("TERM");
+        Assert.AreEqual(0, lab.WaitExit(), lab.Output);
+        Assert.IsFalse(lab.Gw.Sh("iptables-legacy-save").Contains("MAPT_", StringComparison.Ordinal), "the legacy teardown ran with the set alone");
+    }
+
+    [TestMethod]
     [DataRow("cap_net_admin", "CAP_NET_ADMIN")]
     [DataRow("cap_net_raw", "CAP_NET_RAW")]
     [DataRow("cap_net_bind_service", "CAP_NET_BIND_SERVICE")]
