@@ -69,11 +69,17 @@ internal static class RunVerb
             return ExitCodes.Usage;
         }
         // Then what the system must give: the capabilities (the shim cut the rest before main),
-        // the one-instance lock. All before anything is touched, and before detaching, so the
-        // init script that started it sees the refusal.
+        // directories only root can write to, the one-instance lock. All before anything is
+        // touched, and before detaching, so the init script that started it sees the refusal.
         if (Refuse("run") is int refused)
             return refused;
         MakeAbsolute(config, options);
+        foreach ((string dir, string role) in new[] { (config.FlashDir, "flash directory"), (config.RunDir, "run directory") })
+            if (SafeDirectory.Prepare(dir, role) is string unsafeDir)
+            {
+                Console.Error.WriteLine("mapt run: " + unsafeDir + "; nothing was changed");
+                return ExitCodes.Failure;
+            }
         using InstanceLock? instance = TakeInstanceLock(config.FlashDir);
         if (instance is null)
             return ExitCodes.Failure;

@@ -66,6 +66,13 @@ internal static partial class NativeShim
     public static unsafe partial int CapabilityNeeded(int index, int* number, byte** name, byte** why);
 
     /// <summary>
+    /// Whether a directory is safe for root's files (native-shim/dirs.c): 0, a problem code with
+    /// the directory at fault, its owner and mode; -1 (errno set) when it cannot be examined.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "mapt_directory_check", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static unsafe partial int DirectoryCheck(string path, byte* culprit, nuint capacity, uint* uid, uint* mode);
+
+    /// <summary>
     /// Takes the write lock on a file (created if missing): the holding fd; -2 when another
     /// process holds it (its pid in <paramref name="holder"/>, 0 if unknown); -1 (errno set).
     /// </summary>

@@ -12,7 +12,7 @@ public sealed class JournalStore
     public string Path { get; }
 
     /// <summary>Durable before it returns: the next change may be the one the power cut interrupts.</summary>
-    public void Write(Journal journal) => AtomicFile.Write(Path, journal.Format());
+    public void Write(Journal journal) => AtomicFile.Write(Path, journal.Format(), AtomicFile.Private);
 
     /// <summary>The journal left behind, or null when the last run ended cleanly.</summary>
     public Journal? Read(out string? error)
