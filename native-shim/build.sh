@@ -23,6 +23,15 @@ for c in "$src"/*.c; do
 done
 rm -f "$out/libmaptshim.a"
 ar rcs "$out/libmaptshim.a" "${objs[@]}"
+# The shared object is built without start.c's constructor (MAPT_SHIM_SHARED): it is loaded
+# into the unit tests' host process, whose privileges and descriptors are not mapt's to cut.
 if [ "$rid" = linux-x64 ] && [ "$(uname -m)" = x86_64 ]; then
-  "${cc[@]}" -shared -o "$out/libmaptshim.so" "${objs[@]}"
+  mkdir -p "$out/shared"
+  shared=()
+  for c in "$src"/*.c; do
+    o="$out/shared/$(basename "${c%.c}").o"
+    "${cc[@]}" "${cflags[@]}" -DMAPT_SHIM_SHARED -c "$c" -o "$o"
+    shared+=("$o")
+  done
+  "${cc[@]}" -shared -o "$out/libmaptshim.so" "${shared[@]}"
 fi

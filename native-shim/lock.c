@@ -13,14 +13,15 @@
 #include <unistd.h>
 
 /*
- * Takes the write lock on PATH (created 0644 if missing, never written). Returns the fd that
- * holds it (close-on-exec: spawned tools must not inherit it); -2 when another process holds
- * it, its pid in *HOLDER (0 if unknown, e.g. another pid namespace); -1 with errno set.
+ * Takes the write lock on PATH (created 0600 if missing, never written; a symbolic link there
+ * is refused with ELOOP, not followed). Returns the fd that holds it (close-on-exec: spawned
+ * tools must not inherit it); -2 when another process holds it, its pid in *HOLDER (0 if
+ * unknown, e.g. another pid namespace); -1 with errno set.
  */
 int mapt_lock_take(const char *path, int *holder)
 {
     *holder = 0;
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
     if (fd < 0)
         return -1;
     struct flock want = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };

@@ -1,24 +1,35 @@
 /*
- * mapt native shim: run a helper program (iptables-restore) to completion without
- * System.Diagnostics.Process (which costs binary size and starts threads): posix_spawnp with
- * stdin, stdout and stderr piped, a poll loop that feeds stdin while draining both outputs,
- * a deadline after which the child is killed, and its wait status.
+ * mapt native shim: starting other programs without System.Diagnostics.Process (which costs
+ * binary size and starts threads).
+ *
+ * mapt_run runs a helper (iptables-restore) to completion: posix_spawn with stdin, stdout and
+ * stderr piped, a poll loop that feeds stdin while draining both outputs, a deadline after
+ * which the child is killed, and its wait status. mapt_detach starts the daemon of
+ * `mapt run --daemon` in its own session with stdio on /dev/null.
+ *
+ * What a child gets is exactly what the caller passes: the program is looked up in the
+ * caller's search path (not in this process's PATH, which the starter chose), the
+ * environment is the caller's array, every signal has its default action and none is
+ * blocked (the .NET runtime ignores SIGPIPE; that must not leak into iptables-restore).
+ * Descriptors: only 0, 1 and 2; every other one in mapt is close-on-exec (start.c marks the
+ * inherited ones, mapt opens its own with O_CLOEXEC). Capabilities: no_new_privs caps a
+ * child at mapt's own permitted set (start.c).
  *
  * The child is spawned from the calling thread, so it inherits that thread's namespaces.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-extern char **environ;
 
 static long long now_ms(void)
 {
@@ -60,24 +71,69 @@ static void drain(int *fd, char *buf, size_t cap, size_t *len)
     }
 }
 
+/* Every signal back to its default action, none blocked: what a freshly booted program expects. */
+static void default_signals(posix_spawnattr_t *attr, short extra_flags)
+{
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_init(attr);
+    posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | extra_flags);
+    posix_spawnattr_setsigmask(attr, &none);
+    posix_spawnattr_setsigdefault(attr, &all);
+}
+
+/* PROGRAM itself when it holds a slash, else the first executable DIR/PROGRAM of SEARCH
+ * (colon-separated) in FOUND. 0, or -1 with errno set (ENOENT: in none of them). */
+static int resolve(const char *program, const char *search, char *found, size_t cap)
+{
+    if (strchr(program, '/') != NULL) {
+        if (strlen(program) >= cap) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        strcpy(found, program);
+        return 0;
+    }
+    const char *dir = search;
+    while (*dir) {
+        const char *end = strchr(dir, ':');
+        size_t length = end ? (size_t)(end - dir) : strlen(dir);
+        if (length > 0 && snprintf(found, cap, "%.*s/%s", (int)length, dir, program) < (int)cap && access(found, X_OK) == 0)
+            return 0;
+        if (!end)
+            break;
+        dir = end + 1;
+    }
+    errno = ENOENT;
+    return -1;
+}
+
 /*
- * Runs argv[0] (looked up in PATH) with argv, feeding input on its stdin. *out_len and
- * *err_len are the whole output's lengths: more than the capacity means it was cut.
- * Returns 0 when the child ended (*wait_status set), -1 when it could not be started (errno
- * set), -2 when it was killed at the deadline (*wait_status set).
+ * Runs argv[0] (looked up in SEARCH) with argv and the environment ENVP, feeding input on
+ * its stdin. *out_len and *err_len are the whole output's lengths: more than the capacity
+ * means it was cut. Returns 0 when the child ended (*wait_status set), -1 when it could not be
+ * started (errno set), -2 when it was killed at the deadline (*wait_status set).
  */
-int mapt_run(char *const argv[], const char *input, size_t input_len, int timeout_ms,
+int mapt_run(char *const argv[], char *const envp[], const char *search,
+             const char *input, size_t input_len, int timeout_ms,
              char *out, size_t out_cap, size_t *out_len,
              char *err, size_t err_cap, size_t *err_len, int *wait_status)
 {
     int in_pipe[2] = { -1, -1 }, out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
     posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    char path[PATH_MAX];
     pid_t pid;
     int rc, saved;
 
     *out_len = 0;
     *err_len = 0;
     *wait_status = 0;
+    if (resolve(argv[0], search, path, sizeof path) != 0) {
+        saved = errno;
+        goto fail;
+    }
     if (pipe2(in_pipe, O_CLOEXEC) != 0 || pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
         saved = errno;
         goto fail;
@@ -86,7 +142,9 @@ int mapt_run(char *const argv[], const char *input, size_t input_len, int timeou
     posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
     posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
     posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-    rc = posix_spawnp(&pid, argv[0], &actions, NULL, argv, environ);
+    default_signals(&attr, 0);
+    rc = posix_spawn(&pid, path, &actions, &attr, argv, envp);
+    posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
         saved = rc;
@@ -172,4 +230,47 @@ fail:
     close_fd(&err_pipe[0]); close_fd(&err_pipe[1]);
     errno = saved;
     return -1;
+}
+
+extern char **environ;
+
+/*
+ * `mapt run --daemon`: starts PATH with ARGV and ENVP (this process's environment when NULL) as the leader of a new session (no
+ * controlling terminal to lose, no process group of the starter's shell), stdin, stdout and
+ * stderr on /dev/null. The child's pid in *PID. 0, or -1 with errno set.
+ */
+int mapt_detach(const char *path, char *const argv[], char *const envp[], int *pid)
+{
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    pid_t child;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDWR, 0);
+    posix_spawn_file_actions_adddup2(&actions, 0, 1);
+    posix_spawn_file_actions_adddup2(&actions, 0, 2);
+    default_signals(&attr, POSIX_SPAWN_SETSID);
+    int rc = posix_spawn(&child, path, &actions, &attr, argv, envp != NULL ? envp : environ);
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) {
+        errno = rc;
+        return -1;
+    }
+    *pid = child;
+    return 0;
+}
+
+/* Whether child PID has ended, without waiting: 1 (its wait status in *STATUS), 0 (still
+ * running), -1 with errno set. */
+int mapt_child_ended(int pid, int *status)
+{
+    for (;;) {
+        pid_t w = waitpid(pid, status, WNOHANG);
+        if (w == pid)
+            return 1;
+        if (w == 0)
+            return 0;
+        if (errno != EINTR)
+            return -1;
+    }
 }

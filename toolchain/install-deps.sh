@@ -24,6 +24,9 @@ packages=(
   strace
   # the RFC 7915 corpus (tests/Translator/corpus/rfc7915_corpus.py): crafted packets, wire captures
   python3-scapy
+  # least privilege and BusyBox daemon mode (tests/Platform): capsh starts mapt with chosen
+  # capabilities; busybox's applets (its setsid has no -f) stand in for a gateway's userland
+  libcap2-bin busybox
   # benchmarks
   time bc
 )

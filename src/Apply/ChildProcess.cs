@@ -7,14 +7,30 @@ using Mapt.Platform;
 namespace Mapt.Apply;
 
 /// <summary>
-/// Runs a helper program to completion through the native shim (posix_spawnp, pipes, poll,
+/// Runs a helper program to completion through the native shim (posix_spawn, pipes, poll,
 /// deadline). Blocking by design: iptables-restore takes milliseconds, and a change must be
 /// known to have taken before the next step.
+/// A helper runs as root, so what it gets is fixed here, not inherited: it is looked up in
+/// <see cref="SearchPath"/> (not in the starter's PATH, which an init script or an attacker
+/// could point at another iptables-restore), and its environment is <see cref="HelperEnvironment"/>
+/// alone. Its descriptors are 0, 1 and 2, its signals default (native-shim/spawn.c).
 /// </summary>
 public static class ChildProcess
 {
+    /// <summary>Where helpers are looked up, and the PATH they get.</summary>
+    public const string SearchPath = "/usr/sbin:/usr/bin:/sbin:/bin";
+
     /// <summary>What is kept of each output unless the caller asks for more; the rest is read and counted, not kept.</summary>
     public const int DefaultOutputCapacity = 64 * 1024;
+
+    /// <summary>
+    /// The whole environment of a helper: PATH, and LC_ALL=C so the messages mapt quotes in its
+    /// log are the untranslated ones a field engineer can search for.
+    /// </summary>
+    public static IReadOnlyList<string> HelperEnvironment => new[] { "PATH=" + Search, "LC_ALL=C" };
+
+    // Test builds may point the lookup elsewhere (a slow iptables-restore in a test); release builds cannot.
+    private static string Search => EnvironmentSwitches.TestChildPath ?? SearchPath;
 
     /// <summary>
     /// Runs <paramref name="argv"/> to its end or the deadline. Output beyond
@@ -25,39 +41,31 @@ public static class ChildProcess
     {
         if (argv.Count == 0)
             throw new ArgumentException("no program to run", nameof(argv));
-        var pointers = new IntPtr[argv.Count + 1];
         byte[] stdin = Encoding.UTF8.GetBytes(input);
         byte[] stdout = new byte[outputCapacity];
         byte[] stderr = new byte[DefaultOutputCapacity];
-        try
+        using var args = new CStringArray(argv);
+        using var environment = new CStringArray(HelperEnvironment);
+        nuint outLength, errLength;
+        int status, rc, errno;
+        fixed (IntPtr* argp = args.Pointers)
+        fixed (IntPtr* envp = environment.Pointers)
+        fixed (byte* inBytes = stdin)
+        fixed (byte* outBytes = stdout)
+        fixed (byte* errBytes = stderr)
         {
-            for (int i = 0; i < argv.Count; i++)
-                pointers[i] = Marshal.StringToCoTaskMemUTF8(argv[i]);
-            nuint outLength, errLength;
-            int status, rc, errno;
-            fixed (IntPtr* args = pointers)
-            fixed (byte* inBytes = stdin)
-            fixed (byte* outBytes = stdout)
-            fixed (byte* errBytes = stderr)
-            {
-                rc = NativeShim.Run((byte**)args, inBytes, (nuint)stdin.Length, timeoutMs,
-                    outBytes, (nuint)stdout.Length, &outLength, errBytes, (nuint)stderr.Length, &errLength, &status);
-                errno = Marshal.GetLastPInvokeError();
-            }
-            if (rc == -1)
-                throw new ApplyException($"cannot start {argv[0]}: {Errno.Name(errno)}");
-            string outText = Encoding.UTF8.GetString(stdout, 0, (int)Math.Min(outLength, (nuint)stdout.Length));
-            string errText = Encoding.UTF8.GetString(stderr, 0, (int)Math.Min(errLength, (nuint)stderr.Length));
-            // Wait status: low 7 bits the terminating signal, else the exit code in bits 8-15.
-            int signal = status & 0x7f;
-            int exit = signal == 0 ? (status >> 8) & 0xff : 0;
-            return new ChildResult(exit, signal, rc == -2, outText, errText) { StdoutLength = (long)outLength, StdoutKept = Math.Min((long)outLength, stdout.Length) };
+            rc = NativeShim.Run((byte**)argp, (byte**)envp, Search, inBytes, (nuint)stdin.Length, timeoutMs,
+                outBytes, (nuint)stdout.Length, &outLength, errBytes, (nuint)stderr.Length, &errLength, &status);
+            errno = Marshal.GetLastPInvokeError();
         }
-        finally
+        if (rc == -1)
+            throw new ApplyException($"cannot start {argv[0]}: {Errno.Name(errno)} (looked up in {Search})");
+        string outText = Encoding.UTF8.GetString(stdout, 0, (int)Math.Min(outLength, (nuint)stdout.Length));
+        string errText = Encoding.UTF8.GetString(stderr, 0, (int)Math.Min(errLength, (nuint)stderr.Length));
+        return ChildResult.FromWaitStatus(status, rc == -2, outText, errText) with
         {
-            foreach (IntPtr p in pointers)
-                if (p != IntPtr.Zero)
-                    Marshal.FreeCoTaskMem(p);
-        }
+            StdoutLength = (long)outLength,
+            StdoutKept = Math.Min((long)outLength, stdout.Length),
+        };
     }
 }

@@ -17,7 +17,7 @@ public sealed class JournalStore
     public string Path { get; }
 
     /// <summary>Before the first change it lists: the next change may be the one a crash interrupts.</summary>
-    public void Write(Journal journal) => AtomicFile.Write(Path, journal.Format());
+    public void Write(Journal journal) => AtomicFile.Write(Path, journal.Format(), AtomicFile.Private);
 
     /// <summary>
     /// The journal left behind, or null when there is none; <paramref name="error"/> says why a

@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using CommandLine;
 using CommandLine.Text;
+using Mapt.Platform;
 
 namespace Mapt.Cli;
 
@@ -24,9 +25,6 @@ internal static class CliApp
         typeof(RunOptions), typeof(CalcOptions), typeof(ProbeOptions), typeof(PlanOptions),
         typeof(StatusOptions), typeof(TeardownOptions), typeof(LogOptions),
     };
-
-    /// <summary>Set by tests: print what every flag bound to instead of running the verb.</summary>
-    internal const string EchoVariable = "MAPT_CLI_ECHO";
 
     // CommandLineParser binds through reflection; these roots keep every options type's
     // constructor and properties (with their attributes) in the trimmed binary. Proven by the
@@ -74,7 +72,7 @@ internal static class CliApp
             Console.Error.WriteLine($"mapt {VerbName(options.GetType())}: {misuse}");
             return ExitCodes.Usage;
         }
-        if (Environment.GetEnvironmentVariable(EchoVariable) == "1")
+        if (EnvironmentSwitches.CliEcho)
             return Echo(options);
         try
         {
@@ -105,7 +103,9 @@ internal static class CliApp
             Architecture.Arm64 => "aarch64",
             var other => other.ToString().ToLowerInvariant(),
         };
-        return $"mapt {BuildInfo.Version}\ncommit {BuildInfo.Commit}\narch {arch}\n";
+        // A test build says so: it must never end up on a gateway.
+        string hooks = EnvironmentSwitches.TestHooks ? "build test hooks (test-only MAPT_* switches honoured; not for gateways)\n" : "";
+        return $"mapt {BuildInfo.Version}\ncommit {BuildInfo.Commit}\narch {arch}\n{hooks}";
     }
 
     private static int ReportErrors(NotParsed<object> result, string[] args)
@@ -260,7 +260,7 @@ internal static class CliApp
     }
 
     /// <summary>
-    /// MAPT_CLI_ECHO=1: prints "verb" then "flag=value" per option as bound, so that tests of
+    /// MAPT_CLI_ECHO=1 (test builds only, <see cref="EnvironmentSwitches.CliEcho"/>): prints "verb" then "flag=value" per option as bound, so that tests of
     /// the published binary can prove every flag of every verb binds under NativeAOT.
     /// </summary>
     private static int Echo(object options)

@@ -68,7 +68,18 @@ internal static class RunVerb
             Console.Error.WriteLine("mapt run: --daemon and --foreground contradict each other");
             return ExitCodes.Usage;
         }
-        // Before detaching too: the init script that starts a second one sees the refusal.
+        // Then what the system must give: the capabilities (the shim cut the rest before main),
+        // directories only root can write to, the one-instance lock. All before anything is
+        // touched, and before detaching, so the init script that started it sees the refusal.
+        if (Refuse("run") is int refused)
+            return refused;
+        MakeAbsolute(config, options);
+        foreach ((string dir, string role) in new[] { (config.FlashDir, "flash directory"), (config.RunDir, "run directory") })
+            if (SafeDirectory.Prepare(dir, role) is string unsafeDir)
+            {
+                Console.Error.WriteLine("mapt run: " + unsafeDir + "; nothing was changed");
+                return ExitCodes.Failure;
+            }
         using InstanceLock? instance = TakeInstanceLock(config.RunDir);
         if (instance is null)
             return ExitCodes.Failure;
@@ -78,19 +89,28 @@ internal static class RunVerb
         using InstanceLock? flash = TakeFlashLock(config.FlashDir, out bool flashHeld);
         if (flashHeld)
             return ExitCodes.Failure;
-        if (options.Daemon && Environment.GetEnvironmentVariable(Detach.ChildVariable) != "1")
+        if (options.Daemon)
         {
             instance.Dispose();
             flash?.Dispose();
             return Detach.Spawn(options.PidFile);
         }
+        // Every path is absolute now: the daemon holds no directory of its starter's busy.
+        unsafe
+        {
+            fixed (byte* root = "/\0"u8)
+                Tmds.Linux.LibC.chdir(root);
+        }
 
         LogLevelWords.TryParse(config.LogLevel, out LogLevel level);
         using MaptLoggerFactory logs = MaptLogging.CreateFactory(new LoggingOptions { FlashDir = config.FlashDir, ConsoleLevel = level });
-        if (options.PidFile is not null)
-            AtomicFile.Write(options.PidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n", durable: false);
+        Privileges.Log(logs.CreateLogger("Mapt.Platform"));
         try
         {
+            // Only now, with the locks held: a pid file always names the instance that owns the
+            // run and flash directories (the starter of --daemon waits for it).
+            if (options.PidFile is not null)
+                AtomicFile.Write(options.PidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n", durable: false);
             using var daemon = new WanDaemon(config, staticContent, logs);
             return daemon.Run();
         }
@@ -104,6 +124,32 @@ internal static class RunVerb
             if (options.PidFile is not null)
                 AtomicFile.Delete(options.PidFile, durable: false);
         }
+    }
+
+    /// <summary>
+    /// The exit code and the reason on stderr when this process lacks what `mapt VERB` needs
+    /// (a capability, root, the reduction the shim makes); null when it may go on.
+    /// </summary>
+    internal static int? Refuse(string verb)
+    {
+        string? refusal = Privileges.Refusal();
+        if (refusal is null)
+            return null;
+        Console.Error.WriteLine($"mapt {verb}: {refusal}; nothing was changed");
+        return ExitCodes.Failure;
+    }
+
+    // The daemon runs in "/" (and a SIGHUP re-reads the configuration file later): every path
+    // it was given is made absolute against the directory it was started in.
+    private static void MakeAbsolute(WanConfig config, RunOptions options)
+    {
+        config.FlashDir = Path.GetFullPath(config.FlashDir);
+        config.RunDir = Path.GetFullPath(config.RunDir);
+        config.Nat46Control = Path.GetFullPath(config.Nat46Control);
+        if (config.File.Length != 0)
+            config.File = Path.GetFullPath(config.File);
+        if (options.PidFile is not null)
+            options.PidFile = Path.GetFullPath(options.PidFile);
     }
 
     /// <summary>The lock on the flash directory; <paramref name="held"/> when another mapt has it (said on stderr). Null also when the flash cannot be locked.</summary>

@@ -39,6 +39,15 @@ internal static class TeardownVerb
             Console.Error.WriteLine("mapt teardown: " + e.Message + "; nothing was changed");
             return ExitCodes.Usage;
         }
+        // The journal is run as root, with the capabilities it needs or not at all, and not
+        // from a directory someone else could have written it to.
+        if (RunVerb.Refuse("teardown") is int refused)
+            return refused;
+        if (AtomicFile.Exists(config.RunDir) && SafeDirectory.Problem(config.RunDir, "run directory") is string unsafeDir)
+        {
+            Console.Error.WriteLine("mapt teardown: " + unsafeDir + "; nothing was changed");
+            return ExitCodes.Failure;
+        }
         DaemonView? state = RunningDaemon.ReadState(config.RunDir);
         string running = state is null ? "" : RunningDaemon.PidOf(state);
         if (RunningDaemon.IsAlive(running))

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using Mapt.Dhcpv6.Wire;
+using Mapt.Platform;
 using Microsoft.Extensions.Logging;
 
 namespace Mapt.Dhcpv6;
@@ -19,37 +20,32 @@ public static class DuidStore
     /// <summary>
     /// Reads the DUID from <paramref name="directory"/>; when it is missing or corrupt, makes a
     /// DUID-LL from <paramref name="mac"/> (a DUID-UUID when there is none), saves it and logs why.
+    /// Saved durably (the file and the directory fsync'ed, <see cref="AtomicFile"/>): a power cut
+    /// after the first lease must not bring back another DUID, hence another prefix.
     /// </summary>
     public static byte[] LoadOrCreate(string directory, ReadOnlySpan<byte> mac, ILogger logger, Random random)
     {
         string path = Path.Combine(directory, FileName);
         string? problem = null;
-        if (File.Exists(path))
+        try
         {
-            try
-            {
-                if (TryDecode(File.ReadAllText(path), out byte[] stored, out problem))
-                    return stored;
-            }
-            catch (IOException e)
-            {
-                problem = "unreadable: " + e.Message;
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                problem = "unreadable: " + e.Message;
-            }
+            // A symbolic link there is refused, not followed (mapt is root), and replaced below.
+            string? text = AtomicFile.Read(path);
+            if (text is not null && TryDecode(text, out byte[] stored, out problem))
+                return stored;
+        }
+        catch (PlatformException e)
+        {
+            problem = "unreadable: " + e.Message;
         }
         byte[] duid = Create(mac, random);
         string hex = Convert.ToHexString(duid).ToLowerInvariant();
         try
         {
-            Directory.CreateDirectory(directory);
-            // Written aside and renamed, so a power cut never leaves half a DUID.
-            File.WriteAllText(path + ".tmp", hex + "\n");
-            File.Move(path + ".tmp", path, overwrite: true);
+            AtomicFile.EnsureDirectory(directory);
+            AtomicFile.Write(path, hex + "\n", AtomicFile.Readable, durable: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (PlatformException e)
         {
             Dhcpv6Log.DuidNotSaved(logger, path, e.Message, hex);
             return duid;

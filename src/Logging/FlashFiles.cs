@@ -15,7 +15,11 @@ internal static unsafe class FlashFiles
     /// <summary>The segment file of a ring slot: log.0, log.1, ... or run.0, ... (<see cref="FlashStore"/>).</summary>
     public static string SlotPath(string directory, string prefix, int slot) => directory + "/" + prefix + "." + slot.ToString();
 
-    /// <summary>open(2); -1 with <paramref name="errno"/> set on failure.</summary>
+    /// <summary>
+    /// open(2); -1 with <paramref name="errno"/> set on failure. Never through a symbolic link at
+    /// the segment's name (O_NOFOLLOW: mapt is root, a planted link fails with ELOOP); a created
+    /// segment is rw-r----- (the log may name addresses and DUIDs: not for every local user).
+    /// </summary>
     public static int Open(string path, int flags, out int errno)
     {
         fixed (byte* p = CString(path))
@@ -23,7 +27,7 @@ internal static unsafe class FlashFiles
             int fd;
             do
             {
-                fd = LibC.open(p, flags | LibC.O_CLOEXEC, 0x1a4 /* 0644 */);
+                fd = LibC.open(p, flags | LibC.O_CLOEXEC | LibC.O_NOFOLLOW, 0x1a0 /* 0640 */);
             } while (fd < 0 && LibC.errno == LibC.EINTR);
             errno = fd < 0 ? LibC.errno : 0;
             return fd;

@@ -12,26 +12,24 @@ namespace Mapt.Logging;
 /// - with MAPT_TEST_CRASH set, dies the way that hook says (the crash line lands in the segment);
 /// - with MAPT_TEST_LOG_WAIT=1, prints "logged" and waits to be killed (SIGKILL test);
 /// - otherwise stops cleanly (the stop line) and exits 0.
-/// Unset in production, where it costs one environment lookup.
+/// Test builds only (<see cref="EnvironmentSwitches"/>): in a release build this is never reached.
 /// </summary>
 internal static class LoggingTestHook
 {
-    public const string Variable = "MAPT_TEST_LOG";
-
-    public static bool Requested => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 };
+    public static bool Requested => EnvironmentSwitches.TestLog is { Length: > 0 };
 
     public static int Run()
     {
         // Not rate limited: filling the ring with one event is what the hook is asked to do.
-        var options = new LoggingOptions { FlashDir = Environment.GetEnvironmentVariable(Variable), RateLimited = false };
+        var options = new LoggingOptions { FlashDir = EnvironmentSwitches.TestLog, RateLimited = false };
         MaptLoggerFactory factory = MaptLogging.CreateFactory(options);
         ILogger log = factory.CreateLogger("Mapt.Logging.TestHook");
-        int.TryParse(Environment.GetEnvironmentVariable("MAPT_TEST_LOG_LINES"), out int lines);
+        int lines = EnvironmentSwitches.TestLogLines;
         for (int i = 0; i < lines; i++)
             LoggingLog.TestHookFlood(log, i);
-        LoggingLog.TestHookLine(log, Environment.GetEnvironmentVariable("MAPT_TEST_LOG_TEXT") ?? "-");
+        LoggingLog.TestHookLine(log, EnvironmentSwitches.TestLogText ?? "-");
         CrashTestHook.RunIfRequested();
-        if (Environment.GetEnvironmentVariable("MAPT_TEST_LOG_WAIT") == "1")
+        if (EnvironmentSwitches.TestLogWait)
         {
             Console.Out.WriteLine("logged");
             Console.Out.Flush();

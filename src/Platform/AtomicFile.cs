@@ -1,22 +1,32 @@
 using System;
+using System.Runtime.InteropServices;
 using System.Text;
 using Tmds.Linux;
 
 namespace Mapt.Platform;
 
 /// <summary>
-/// Files that must be whole after a power cut (the journal, the state file): written to a
-/// temporary name, fsync'ed, renamed over the old one, then the directory fsync'ed so the
+/// Files that must be whole after a power cut (the journal, the state file, the DUID): written
+/// to a temporary name, fsync'ed, renamed over the old one, then the directory fsync'ed so the
 /// rename itself is on flash. A reader sees the old or the new content, never a mix.
+/// mapt is root: no open here follows a symbolic link at the file's own name (O_NOFOLLOW; a
+/// link planted there is refused or replaced, never written through), and the temporary file
+/// has a random name and is created exclusively (O_EXCL), so nothing planted at a predictable
+/// name is ever opened. Every descriptor is close-on-exec.
 /// </summary>
-public static class AtomicFile
+public static partial class AtomicFile
 {
-    /// <summary>Replaces <paramref name="path"/> with <paramref name="text"/>; throws <see cref="PlatformException"/> naming the step that failed.</summary>
-    public static unsafe void Write(string path, string text, bool durable = true)
+    /// <summary>rw-r--r--: files others may read (the state file, the pid file, the DUID).</summary>
+    public const int Readable = 0x1a4;
+    /// <summary>rw-------: files only mapt reads (the journal).</summary>
+    public const int Private = 0x180;
+
+    /// <summary>Replaces <paramref name="path"/> with <paramref name="text"/> (created with <paramref name="mode"/>); throws <see cref="PlatformException"/> naming the step that failed.</summary>
+    public static unsafe void Write(string path, string text, int mode = Readable, bool durable = true)
     {
         byte[] data = Encoding.UTF8.GetBytes(text);
-        string temp = path + ".tmp";
-        int fd = Open(temp, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_TRUNC, 0x1a4 /* 0644 */);
+        (int fd, string temp) = CreateTemporary(path, mode);
+        bool renamed = false;
         try
         {
             int errno = FileDescriptor.WriteAll(fd, data);
@@ -24,26 +34,48 @@ public static class AtomicFile
                 throw new PlatformException("write " + temp, errno);
             if (durable && LibC.fsync(fd) != 0)
                 throw new PlatformException("fsync " + temp, LibC.errno);
+            LibC.close(fd);
+            fd = -1;
+            Rename(temp, path);
+            renamed = true;
         }
         finally
         {
-            LibC.close(fd);
+            if (fd >= 0)
+                LibC.close(fd);
+            if (!renamed)
+                Unlink(temp);
         }
-        Rename(temp, path);
         if (durable)
             SyncDirectory(DirectoryOf(path));
+    }
+
+    // PATH.tmp.<16 random hex digits>, O_EXCL: a name that exists (planted, or a leftover) is
+    // never opened; another name is drawn.
+    private static (int Fd, string Path) CreateTemporary(string path, int mode)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            string temp = path + ".tmp." + Random.Shared.NextInt64().ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+            int fd = TryOpen(temp, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW, mode);
+            if (fd >= 0)
+                return (fd, temp);
+            int errno = LibC.errno;
+            if (errno != Errno.EEXIST || attempt == 8)
+                throw new PlatformException("open " + temp, errno);
+        }
     }
 
     /// <summary>The whole file, or null when it does not exist.</summary>
     public static unsafe string? Read(string path)
     {
-        int fd = TryOpen(path, LibC.O_RDONLY, 0);
+        int fd = TryOpen(path, LibC.O_RDONLY | LibC.O_NOFOLLOW, 0);
         if (fd < 0)
         {
             int errno = LibC.errno;
             if (errno == Errno.ENOENT)
                 return null;
-            throw new PlatformException("open " + path, errno);
+            throw new PlatformException(errno == Errno.ELOOP ? "open " + path + " (a symbolic link: not followed)" : "open " + path, errno);
         }
         try
         {
@@ -115,7 +147,9 @@ public static class AtomicFile
 
     private static void SyncDirectory(string directory)
     {
-        // Plain O_RDONLY: O_DIRECTORY differs by architecture (0x10000 on x86_64 is O_DIRECT on arm64).
+        // Plain O_RDONLY: O_DIRECTORY differs by architecture (0x10000 on x86_64 is O_DIRECT on
+        // arm64). Links followed: the directory may be one (/var/lib/mapt -> /nvram/mapt), and
+        // SafeDirectory checked where it leads.
         int fd = Open(directory, LibC.O_RDONLY, 0);
         try
         {
@@ -128,18 +162,23 @@ public static class AtomicFile
         }
     }
 
-    // Tmds.LibC has no rename(2); File.Move with overwrite is that one call.
-    private static void Rename(string from, string to)
+    private static unsafe void Rename(string from, string to)
     {
-        try
-        {
-            System.IO.File.Move(from, to, overwrite: true);
-        }
-        catch (System.IO.IOException e)
-        {
-            throw new PlatformException("rename " + from + " -> " + to + ": " + e.Message, e.HResult & 0xffff);
-        }
+        fixed (byte* f = Zero(from))
+        fixed (byte* t = Zero(to))
+            if (rename(f, t) != 0)
+                throw new PlatformException("rename " + from + " -> " + to, Marshal.GetLastPInvokeError());
     }
+
+    private static unsafe void Unlink(string path)
+    {
+        fixed (byte* p = Zero(path))
+            LibC.unlink(p);
+    }
+
+    // Tmds.LibC has no rename(2).
+    [LibraryImport("libc.so.6", SetLastError = true)]
+    private static unsafe partial int rename(byte* from, byte* to);
 
     /// <summary>True when <paramref name="path"/> exists (any type); used for /proc/PID liveness.</summary>
     public static unsafe bool Exists(string path)

@@ -6,16 +6,14 @@ namespace Mapt.Platform;
 /// <summary>
 /// MAPT_TEST_CRASH=segv|abort|bus makes the process die the way a native bug would, so that
 /// tests can prove the crash line reaches the log; =nullref proves the handler chains to the
-/// runtime's (a managed NullReferenceException must still be catchable). Unset in production,
-/// where this costs one environment lookup.
+/// runtime's (a managed NullReferenceException must still be catchable). Test builds only
+/// (<see cref="EnvironmentSwitches.TestCrash"/>): in a release build this is never reached.
 /// </summary>
 internal static class CrashTestHook
 {
-    public const string Variable = "MAPT_TEST_CRASH";
-
     public static void RunIfRequested()
     {
-        string? kind = Environment.GetEnvironmentVariable(Variable);
+        string? kind = EnvironmentSwitches.TestCrash;
         switch (kind)
         {
             case null or "":
@@ -48,6 +46,7 @@ internal static class CrashTestHook
         }
     }
 
-    // Assigned only here, so the compiler cannot prove the dereference above faults.
-    private static object? s_nothing = Environment.GetEnvironmentVariable("MAPT_TEST_NEVER_SET");
+    // Null, but from a value only known at run time, so the compiler cannot prove the
+    // dereference above faults.
+    private static object? s_nothing = Environment.ProcessId < 0 ? new object() : null;
 }

@@ -35,14 +35,42 @@ internal static partial class NativeShim
     public static partial int SignalsDefault(int signal);
 
     /// <summary>
-    /// Runs a program (PATH lookup) to completion with <paramref name="input"/> on its stdin,
-    /// capturing stdout and stderr (up to the buffers' sizes) and its wait status; killed at the
-    /// timeout. 0: ended; -1: not started (errno set); -2: killed at the timeout.
+    /// Runs a program (looked up in <paramref name="search"/>, colon-separated) to completion with
+    /// the environment <paramref name="envp"/> and <paramref name="input"/> on its stdin, capturing
+    /// stdout and stderr (up to the buffers' sizes) and its wait status; killed at the timeout.
+    /// 0: ended; -1: not started (errno set); -2: killed at the timeout.
     /// </summary>
-    [LibraryImport(Library, EntryPoint = "mapt_run", SetLastError = true)]
-    public static unsafe partial int Run(byte** argv, byte* input, nuint inputLength, int timeoutMs,
+    [LibraryImport(Library, EntryPoint = "mapt_run", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static unsafe partial int Run(byte** argv, byte** envp, string search, byte* input, nuint inputLength, int timeoutMs,
         byte* stdout, nuint stdoutCapacity, nuint* stdoutLength,
         byte* stderr, nuint stderrCapacity, nuint* stderrLength, int* waitStatus);
+
+    /// <summary>Starts <paramref name="path"/> in a new session, stdio on /dev/null: 0 and its pid, or -1 (errno set).</summary>
+    [LibraryImport(Library, EntryPoint = "mapt_detach", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static unsafe partial int Detach(string path, byte** argv, byte** envp, int* pid);
+
+    /// <summary>1 when child <paramref name="pid"/> has ended (its wait status set), 0 while it runs, -1 (errno set).</summary>
+    [LibraryImport(Library, EntryPoint = "mapt_child_ended", SetLastError = true)]
+    public static unsafe partial int ChildEnded(int pid, int* status);
+
+    /// <summary>The calling thread's capability sets, no_new_privs and euid. 0, or -1 (errno set).</summary>
+    [LibraryImport(Library, EntryPoint = "mapt_privileges_now", SetLastError = true)]
+    public static unsafe partial int PrivilegesNow(PrivilegeSets* sets);
+
+    /// <summary>What native-shim/start.c found and did before main().</summary>
+    [LibraryImport(Library, EntryPoint = "mapt_start_report")]
+    public static unsafe partial void StartReport(StartReport* report);
+
+    /// <summary>The <paramref name="index"/>-th capability mapt needs: 0 with its number, name and reason; -1 past the last.</summary>
+    [LibraryImport(Library, EntryPoint = "mapt_capability_needed")]
+    public static unsafe partial int CapabilityNeeded(int index, int* number, byte** name, byte** why);
+
+    /// <summary>
+    /// Whether a directory is safe for root's files (native-shim/dirs.c): 0, a problem code with
+    /// the directory at fault, its owner and mode; -1 (errno set) when it cannot be examined.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "mapt_directory_check", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static unsafe partial int DirectoryCheck(string path, byte* culprit, nuint capacity, uint* uid, uint* mode);
 
     /// <summary>
     /// Takes the write lock on a file (created if missing): the holding fd; -2 when another

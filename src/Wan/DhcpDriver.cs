@@ -147,7 +147,7 @@ internal sealed class DhcpDriver : IDisposable
                 RequestMapE = _config.RequestMapE,
                 RequestLw4o6 = _config.RequestLw4o6,
                 PinnedServerId = _config.ServerDuid,
-                SkipInitialDelay = Environment.GetEnvironmentVariable("MAPT_DHCP_NO_DELAY") == "1",
+                SkipInitialDelay = EnvironmentSwitches.DhcpNoDelay,
             };
             _client = new Dhcpv6Client(settings, _transport, _logs.CreateLogger("Mapt.Dhcpv6"));
             _client.LeaseChanged = OnLease;

@@ -55,7 +55,7 @@ public sealed class WanDaemon : IDisposable
     public WanState State => _machine.State;
 
     /// <summary>How long after a failed apply it is tried again (MAPT_RETRY_MS shortens it for tests).</summary>
-    internal static int RetryMs => Environment.GetEnvironmentVariable("MAPT_RETRY_MS") is { Length: > 0 } v && int.TryParse(v, out int ms) ? ms : 30_000;
+    internal static int RetryMs => EnvironmentSwitches.RetryMs ?? 30_000;
 
     /// <summary>Runs until an orderly stop; returns the exit code.</summary>
     public int Run()

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
@@ -79,5 +80,65 @@ public sealed class DaemonModeTests
         lab.StartMapt(null, "--daemon", "--foreground");
         Assert.AreEqual(2, lab.WaitExit());
         StringAssert.Contains(lab.Output, "--daemon and --foreground contradict each other");
+    }
+
+    /// <summary>
+    /// A BusyBox userland: every program on PATH is a BusyBox applet, whose setsid has no -f
+    /// (util-linux's). Until issue 13 the starter ran `setsid -f` and failed here; the daemon
+    /// is now started by the shim itself. On the release binary, from a starter that leaks a
+    /// descriptor and sits in its own directory.
+    /// </summary>
+    [TestMethod]
+    public void Daemon_BusyBoxUserland_DetachedWithoutSetsid_InRoot_NothingInherited()
+    {
+        using GatewayLab lab = GatewayLab.Start();
+        string clean = lab.Snapshot();
+        string busybox = Directory.CreateDirectory(Path.Combine(lab.Work, "busybox")).FullName;
+        Proc.Sh($"busybox --install -s '{busybox}'");
+        Assert.IsTrue(File.Exists(Path.Combine(busybox, "setsid")), "BusyBox's own setsid is the only one on PATH");
+        StringAssert.Contains(Proc.Run(Path.Combine(busybox, "setsid"), new[] { "--help" }).Stderr, "Usage: setsid [-c] PROG", "no -f in BusyBox's setsid");
+        string marker = Path.Combine(lab.Work, "inherited");
+        File.WriteAllText(marker, "a descriptor the starter leaked");
+        string start = Directory.CreateDirectory(Path.Combine(lab.Work, "start")).FullName;
+        string pidFile = Path.Combine(lab.Work, "mapt.pid");
+        var args = new List<string> { "-c", $"cd '{start}' && exec 7<'{marker}' && exec '{Repo.ReleaseBinary("linux-x64")}' \"$@\"", "sh" };
+        args.AddRange(lab.RunArgs("--daemon", "--pidfile", pidFile));
+        lab.StartMaptCommand(Path.Combine(busybox, "sh"), args, new Dictionary<string, string> { ["PATH"] = busybox });
+        Assert.AreEqual(0, lab.WaitExit(), "the starting command returns 0\n" + lab.Output);
+        Assert.AreEqual("", lab.Output.Trim());
+
+        int pid = int.Parse(File.ReadAllText(pidFile).Trim());
+        Assert.AreEqual("mapt", File.ReadAllText($"/proc/{pid}/comm").Trim(), "pidof mapt finds it");
+        string[] stat = File.ReadAllText($"/proc/{pid}/stat").Split(") ")[1].Split(' ');
+        Assert.AreEqual(pid.ToString(), stat[3], "session id: the daemon leads its own session");
+        Assert.AreEqual("0", stat[4], "no controlling terminal");
+        Assert.AreEqual("/", new DirectoryInfo($"/proc/{pid}/cwd").LinkTarget, "the daemon holds no directory of its starter's");
+        string[] fds = Directory.GetFiles($"/proc/{pid}/fd").Select(f => new FileInfo(f).LinkTarget ?? "").ToArray();
+        CollectionAssert.DoesNotContain(fds, marker, "the starter's descriptor reached the daemon: " + string.Join(", ", fds));
+        foreach (int fd in new[] { 0, 1, 2 })
+            Assert.AreEqual("/dev/null", new FileInfo($"/proc/{pid}/fd/{fd}").LinkTarget, $"fd {fd}");
+
+        lab.WaitState("Up", 30, detached: true);
+        Proc.Sh($"kill -TERM {pid}");
+        for (int i = 0; i < 100 && Directory.Exists($"/proc/{pid}"); i++)
+            Thread.Sleep(100);
+        Assert.IsFalse(Directory.Exists($"/proc/{pid}"), "SIGTERM did not stop the daemon within 10 s");
+        Assert.IsFalse(File.Exists(pidFile));
+        Assert.AreEqual(clean, lab.Snapshot());
+    }
+
+    [TestMethod]
+    public void Daemon_EndsBeforeItsPidFile_TheStarterSaysHowAndExitsOne()
+    {
+        using GatewayLab lab = GatewayLab.Start();
+        // The daemon cannot write its pid file (no such directory): it stops; the starter, which
+        // waits for that file, sees the daemon end instead of waiting out its time limit.
+        string pidFile = Path.Combine(lab.Work, "missing-dir", "mapt.pid");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        lab.StartMapt(null, "--daemon", "--pidfile", pidFile);
+        Assert.AreEqual(1, lab.WaitExit(), lab.Output);
+        StringAssert.Contains(lab.Output, "ended (exit status 1) before writing " + pidFile + "; see 'mapt log'");
+        Assert.IsTrue(watch.Elapsed < TimeSpan.FromSeconds(8), "the starter waited out its limit: " + watch.Elapsed);
+        StringAssert.Contains(Proc.Sh($"'{GatewayLab.Binary}' log --flash-dir '{lab.Flash}'"), "missing-dir/mapt.pid");
     }
 }

@@ -154,7 +154,8 @@ public sealed class DaemonScenarioTests
         string real = Proc.Sh("command -v ip6tables-restore").Trim();
         File.WriteAllText(Path.Combine(bin, "ip6tables-restore"), $"#!/bin/sh\nsleep 30 && exec {real} \"$@\"\n");
         Proc.Sh($"chmod +x '{bin}/ip6tables-restore'");
-        lab.StartMapt(new Dictionary<string, string> { ["PATH"] = bin + ":" + System.Environment.GetEnvironmentVariable("PATH") });
+        // mapt looks helpers up in a fixed path; the test build lets a test put one in front.
+        lab.StartMapt(new Dictionary<string, string> { ["MAPT_TEST_CHILD_PATH"] = bin + ":" + Mapt.Apply.ChildProcess.SearchPath });
         lab.WaitState("Provisioning");
         for (int i = 0; i < 100 && !lab.Gw.Sh("iptables-save").Contains("MAPT_"); i++)
             System.Threading.Thread.Sleep(50);

@@ -96,11 +96,22 @@ internal sealed class GatewayLab : IDisposable
 
     public void StartMapt(IDictionary<string, string>? env = null, params string[] extra) => StartMapt("linux-x64", env, extra);
 
-    /// <summary>Starts mapt run; the arm64 binary runs under qemu-aarch64 with the glibc 2.31 sysroot, as on a gateway.</summary>
-    public void StartMapt(string rid, IDictionary<string, string>? env, params string[] extra)
+    /// <summary>The arguments of `mapt run` in this lab, then <paramref name="extra"/>.</summary>
+    public List<string> RunArgs(params string[] extra)
     {
         var args = new List<string> { "run", "--wan", "wan0", "--map-dev", "map0", "--translator", "none", "--flash-dir", Flash, "--run-dir", Run };
         args.AddRange(extra);
+        return args;
+    }
+
+    /// <summary>Starts <paramref name="file"/> with <paramref name="args"/> in the gateway as "the mapt process" (a wrapper such as capsh or sh that execs mapt, or the release binary).</summary>
+    public void StartMaptCommand(string file, IEnumerable<string> args, IDictionary<string, string>? env = null) =>
+        Mapt = Gw.Start(file, args, env, Add, Add);
+
+    /// <summary>Starts mapt run; the arm64 binary runs under qemu-aarch64 with the glibc 2.31 sysroot, as on a gateway.</summary>
+    public void StartMapt(string rid, IDictionary<string, string>? env, params string[] extra)
+    {
+        List<string> args = RunArgs(extra);
         var e = new Dictionary<string, string> { ["MAPT_DHCP_NO_DELAY"] = "1" };
         if (env is not null)
             foreach (var (k, v) in env)

@@ -71,4 +71,23 @@ public sealed class InstanceLockTests
         var e = Assert.ThrowsExactly<PlatformException>(() => InstanceLock.TryTake(file, out _));
         StringAssert.Contains(e.Message, file);
     }
+
+    [TestMethod]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void LinkPlantedAtTheLockFile_RefusedNotFollowed_CreatedLockIsRootsAlone()
+    {
+        string victim = Path.Combine(_dir, "victim");
+        File.WriteAllText(victim, "untouched");
+        File.SetUnixFileMode(victim, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        string linked = Path.Combine(_dir, "linked");
+        Directory.CreateDirectory(linked);
+        File.CreateSymbolicLink(Path.Combine(linked, InstanceLock.FileName), victim);
+        var e = Assert.ThrowsExactly<PlatformException>(() => InstanceLock.TryTake(linked, out _));
+        Assert.AreEqual(Errno.ELOOP, e.Number, e.Message);
+        Assert.AreEqual("untouched", File.ReadAllText(victim));
+
+        using InstanceLock? taken = InstanceLock.TryTake(Path.Combine(_dir, "fresh"), out _);
+        Assert.IsNotNull(taken);
+        Assert.AreEqual(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_dir, "fresh", InstanceLock.FileName)));
+    }
 }

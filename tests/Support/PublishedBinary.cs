@@ -11,18 +11,23 @@ namespace Mapt.Tests.Support;
 /// </summary>
 internal sealed class PublishedBinary
 {
-    public static readonly PublishedBinary X64 = new("linux-x64");
-    public static readonly PublishedBinary Arm64 = new("linux-arm64");
+    /// <summary>The test builds (out/test/RID/mapt), which honour the test-only MAPT_* switches.</summary>
+    public static readonly PublishedBinary X64 = new("linux-x64", Repo.Binary("linux-x64"));
+    public static readonly PublishedBinary Arm64 = new("linux-arm64", Repo.Binary("linux-arm64"));
+    /// <summary>The release builds (out/RID/mapt), what a gateway runs.</summary>
+    public static readonly PublishedBinary X64Release = new("linux-x64", Repo.ReleaseBinary("linux-x64"));
+    public static readonly PublishedBinary Arm64Release = new("linux-arm64", Repo.ReleaseBinary("linux-arm64"));
     public static IEnumerable<object[]> Both => new[] { new object[] { "linux-x64" }, new object[] { "linux-arm64" } };
     public static PublishedBinary Of(string rid) => rid == "linux-arm64" ? Arm64 : X64;
+    public static PublishedBinary ReleaseOf(string rid) => rid == "linux-arm64" ? Arm64Release : X64Release;
 
     public string Rid { get; }
     public string Path { get; }
 
-    private PublishedBinary(string rid)
+    private PublishedBinary(string rid, string path)
     {
         Rid = rid;
-        Path = Repo.Binary(rid);
+        Path = path;
     }
 
     public ProcResult Run(IEnumerable<string> args, IDictionary<string, string>? env = null, TimeSpan? timeout = null)

@@ -8,7 +8,14 @@ internal static class Repo
 {
     public static string Root { get; } = FindRoot();
 
-    public static string Binary(string rid) => Path.Combine(Root, "out", rid, "mapt");
+    /// <summary>
+    /// The test build of the published binary (out/test/RID/mapt, made with -p:MaptTestHooks=true):
+    /// the release code plus the test-only MAPT_* switches (src/Platform/EnvironmentSwitches.cs).
+    /// </summary>
+    public static string Binary(string rid) => Path.Combine(Root, "out", "test", rid, "mapt");
+
+    /// <summary>The release binary (out/RID/mapt), what a gateway runs: it ignores every test-only switch.</summary>
+    public static string ReleaseBinary(string rid) => Path.Combine(Root, "out", rid, "mapt");
 
     public static string Arm64Sysroot =>
         Environment.GetEnvironmentVariable("MAPT_SYSROOT") is { Length: > 0 } s

@@ -14,7 +14,7 @@
 #     30 s with a 1000 s T1), beside kea-dhcp6 idle in the same run.
 set -euo pipefail
 root=$1
-mapt=$root/out/linux-x64/mapt
+mapt=$root/out/test/linux-x64/mapt  # the test build: MAPT_DHCP_NO_DELAY below
 tag="mapt-bench-$$"
 isp=$tag-isp gw=$tag-gw inet=$tag-inet
 work=$(mktemp -d /tmp/mapt-bench.XXXXXX)
