@@ -276,7 +276,24 @@ public sealed class PlanExecutor
     /// order, best effort: one failed step must not keep the others in place (a half-torn-down
     /// gateway is the field failure this exists for). "Already gone" counts as undone.
     /// </summary>
-    public UndoOutcome Undo(IReadOnlyList<UndoStep> entries)
+    public UndoOutcome Undo(IReadOnlyList<UndoStep> entries) => Undo(entries, Iptables);
+
+    /// <summary>The same with the iptables programs the chains were installed with (a journal of another configuration).</summary>
+    public UndoOutcome Undo(IReadOnlyList<UndoStep> entries, IptablesApplier iptables)
+    {
+        IptablesApplier mine = Iptables;
+        Iptables = iptables;
+        try
+        {
+            return UndoWith(entries);
+        }
+        finally
+        {
+            Iptables = mine;
+        }
+    }
+
+    private UndoOutcome UndoWith(IReadOnlyList<UndoStep> entries)
     {
         var failures = new List<string>();
         int undone = 0;

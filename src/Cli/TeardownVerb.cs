@@ -80,7 +80,8 @@ internal static class TeardownVerb
         if (problem is not null)
             Console.Error.WriteLine($"mapt teardown: {store.Path} is damaged ({problem}); undoing the {journal.Entries.Count} change(s) it still lists");
         using RtnlClient rtnl = RtnlClient.Open();
-        var iptables = new IptablesApplier(IptablesTools.ByName(config.Iptables) ?? IptablesTools.Default, NullLogger.Instance);
+        // The programs the chains were installed with, as the journal says (the configuration may have changed since).
+        var iptables = new IptablesApplier(IptablesTools.ByName(journal.Iptables) ?? IptablesTools.ByName(config.Iptables) ?? IptablesTools.Default, NullLogger.Instance);
         var executor = new PlanExecutor(rtnl, iptables, config.Nat46Control, NullLogger.Instance);
         PlanExecutor.UndoOutcome o = executor.Undo(journal.Entries);
         foreach (string f in o.Failures)

@@ -19,6 +19,7 @@ namespace Mapt.Provisioning;
 /// wan eth0
 /// map-dev map-mapt
 /// translator nat46
+/// iptables default
 /// map 2001:db8:12:3400::/56 ...
 /// nat46-delete map-mapt
 /// filter-remove ipv4 mangle:MAPT_MSS nat:MAPT_POSTROUTING filter:MAPT_FORWARD filter:MAPT_INPUT
@@ -42,13 +43,15 @@ public sealed class Journal
     public string Wan { get; init; } = "";
     public string MapDevice { get; init; } = "";
     public string Translator { get; init; } = "";
+    /// <summary>The iptables programs the chains were installed with ("default", "legacy", "nft"): the undo must use the same backend.</summary>
+    public string Iptables { get; init; } = "";
     /// <summary>The canonical MAP content applied (the key the WAN machine compares; adoption checks it against the stored lease).</summary>
     public string MapContent { get; init; } = "";
     public List<UndoStep> Entries { get; init; } = new();
 
     public Journal With(List<UndoStep> entries, string mapContent) => new()
     {
-        BootId = BootId, Pid = Pid, Wan = Wan, MapDevice = MapDevice, Translator = Translator, MapContent = mapContent, Entries = entries,
+        BootId = BootId, Pid = Pid, Wan = Wan, MapDevice = MapDevice, Translator = Translator, Iptables = Iptables, MapContent = mapContent, Entries = entries,
     };
 
     /// <summary>The order a journal is undone in: last entry first, conntrack flushes after everything else (no old flow is NATed again by a rule not yet removed).</summary>
@@ -89,6 +92,7 @@ public sealed class Journal
         Header(text, "wan", Wan);
         Header(text, "map-dev", MapDevice);
         Header(text, "translator", Translator);
+        Header(text, "iptables", Iptables);
         Header(text, "map", MapContent);
         foreach (UndoStep e in Entries)
             text.Append(e.Format()).Append('\n');
@@ -125,7 +129,7 @@ public sealed class Journal
             error = "written by a newer mapt (format " + version.ToString(CultureInfo.InvariantCulture) + "; this one reads 1.." + Version.ToString(CultureInfo.InvariantCulture) + ")";
             return new Journal { FormatVersion = version };
         }
-        string boot = "", wan = "", dev = "", translator = "", map = "";
+        string boot = "", wan = "", dev = "", translator = "", iptables = "", map = "";
         int pid = 0;
         var entries = new List<UndoStep>();
         var v1 = version == 1 ? new JournalV1Reader() : null;
@@ -150,6 +154,7 @@ public sealed class Journal
                 case "wan": wan = rest; break;
                 case "map-dev": dev = rest; break;
                 case "translator": translator = rest; break;
+                case "iptables": iptables = rest; break;
                 case "map": map = rest; break;
                 case "end": ended = true; break;
                 default:
@@ -169,6 +174,6 @@ public sealed class Journal
         v1?.Finish(entries);
         if (error is null && !ended)
             error = "journal ends without its 'end' line (cut short)";
-        return new Journal { FormatVersion = version, BootId = boot, Pid = pid, Wan = wan, MapDevice = dev, Translator = translator, MapContent = map, Entries = entries };
+        return new Journal { FormatVersion = version, BootId = boot, Pid = pid, Wan = wan, MapDevice = dev, Translator = translator, Iptables = iptables, MapContent = map, Entries = entries };
     }
 }

@@ -80,6 +80,7 @@ internal sealed class Provisioner
         Wan = _config.Wan,
         MapDevice = _config.MapDevice,
         Translator = WanConfig.TranslatorName(_config.Translator),
+        Iptables = _config.Iptables,
         MapContent = content.Key,
         Entries = entries,
     };
@@ -231,7 +232,8 @@ internal sealed class Provisioner
             : candidate is null ? "no valid lease is stored"
             : candidate.Key != journal.MapContent ? "the stored lease's MAP content is not what was applied"
             : journal.Wan != _config.Wan || journal.MapDevice != _config.MapDevice || journal.Translator != WanConfig.TranslatorName(_config.Translator)
-                ? "the WAN, MAP device or translator of the configuration changed"
+                || (journal.Iptables.Length != 0 && journal.Iptables != _config.Iptables)
+                ? "the WAN, MAP device, translator or iptables backend of the configuration changed"
             : !wanReady ? "the WAN has no link or no IPv6 now"
             : null;
         Plan? plan = null;
@@ -244,7 +246,7 @@ internal sealed class Provisioner
         if (why is not null)
         {
             WanLog.JournalFound(_log, journal.Pid, journal.MapContent, journal.Entries.Count, why);
-            PlanExecutor.UndoOutcome o = Executor.Undo(journal.Entries);
+            PlanExecutor.UndoOutcome o = Executor.Undo(journal.Entries, IptablesOf(journal));
             foreach (string f in o.Failures)
                 WanLog.UndoFailed(_log, f, "recovery");
             Store.Delete();
@@ -339,7 +341,7 @@ internal sealed class Provisioner
         if (InKernel(old))
         {
             WanLog.LegacyJournal(_log, path, "mapt's device or chains are in this kernel: undoing the " + old.Entries.Count + " change(s) it lists");
-            PlanExecutor.UndoOutcome o = Executor.Undo(old.Entries);
+            PlanExecutor.UndoOutcome o = Executor.Undo(old.Entries, IptablesOf(old));
             foreach (string f in o.Failures)
                 WanLog.UndoFailed(_log, f, "recovery");
             WanLog.JournalUndone(_log, o.Undone, o.Failures.Count);
@@ -381,6 +383,12 @@ internal sealed class Provisioner
             return false;
         }
     }
+
+    /// <summary>The iptables programs a journal's chains were installed with (a restart may come with another backend configured).</summary>
+    private IptablesApplier IptablesOf(Journal journal) =>
+        journal.Iptables.Length == 0 || journal.Iptables == _config.Iptables || IptablesTools.ByName(journal.Iptables) is not IptablesTools tools
+            ? Executor.Iptables
+            : new IptablesApplier(tools, _log);
 
     private static long ElapsedMs(long start) => (Stopwatch.GetTimestamp() - start) * 1000 / Stopwatch.Frequency;
 
