@@ -31,7 +31,7 @@ public static class OwnedFile
             int errno = LibC.errno;
             if (errno == Errno.ENOENT)
                 return null;
-            refusal = "open: " + Errno.Name(errno) + (errno == Errno.ELOOP ? " (a symlink)" : "");
+            refusal = errno == Errno.ELOOP ? "a symbolic link: not followed (ELOOP)" : "open: " + Errno.Name(errno);
             return null;
         }
         try

@@ -60,9 +60,11 @@ public sealed class PlanExecutorTests
     }
 
     [TestMethod]
-    public void Read_GatewayRulesetOver200KB_WholeTablesRead_TeardownLeavesItAsBefore()
+    [DataRow("legacy")]
+    [DataRow("nft")]
+    public void Read_GatewayRulesetOver200KB_WholeTablesRead_TeardownLeavesItAsBefore(string backend)
     {
-        using var lab = new DatapathLab("legacy", "exec");
+        using var lab = new DatapathLab(backend, "exec");
         // A big gateway: 3,000 filter rules (about 260 KB of iptables-save) besides mapt's.
         var big = new System.Text.StringBuilder("*filter\n:GW_BIG - [0:0]\n");
         for (int i = 0; i < 3000; i++)
@@ -71,7 +73,7 @@ public sealed class PlanExecutorTests
         lab.Restore(big.ToString(), IpFamily.Ipv4, noflush: true);
         string before = lab.Save(IpFamily.Ipv4);
         Assert.IsTrue(before.Length > 200_000, "the gateway's ruleset is " + before.Length + " bytes");
-        Plan plan = PlanFor("legacy");
+        Plan plan = PlanFor(backend);
         lab.InGateway(iptables =>
         {
             iptables.Setup(plan.Ipv4);

@@ -242,4 +242,50 @@ while True:
         static string Canonical(string l) => l.StartsWith("sysctl-restore") ? string.Join(' ', l.Split(' ').Take(2)) : l;
         CollectionAssert.AreEquivalent(teardown.Select(Canonical).ToList(), lines.Select(Canonical).ToList(), journal);
     }
+
+    [TestMethod]
+    public void JournalOfANewerFormat_WhatCanBeFoundRemoved_ThenUpOnce()
+    {
+        using GatewayLab lab = GatewayLab.Start();
+        lab.StartMapt();
+        lab.WaitState("Up");
+        string up = lab.Snapshot();
+        lab.Kill9();
+        string path = Path.Combine(lab.Run, "mapt.journal");
+        File.WriteAllText(path, "mapt-journal 3\nsomething only a newer mapt knows\nend\n");
+        Proc.Sh($"chmod 600 '{path}'");
+        lab.StartMapt();
+        lab.WaitState("Up");
+        StringAssert.Contains(lab.Output, "cannot be read by this mapt (written by a newer mapt (format 3");
+        Assert.AreEqual(up.Split("# conntrack")[0], lab.Snapshot().Split("# conntrack")[0], "configured once, nothing stacked");
+    }
+
+    [TestMethod]
+    public void JournalOfMapt01OnFlash_UndoneWhileItsChainsAreThere_ThenUpOnce()
+    {
+        using GatewayLab lab = GatewayLab.Start();
+        string clean = lab.Snapshot();
+        lab.StartMapt();
+        lab.WaitState("Up");
+        string up = lab.Snapshot();
+        lab.Kill9();
+        // What mapt 0.1 left on flash after a crash (its chains are in this kernel); no journal of this version.
+        File.Delete(Path.Combine(lab.Run, "mapt.journal"));
+        File.Delete(Path.Combine(lab.Flash, "dhcpv6.lease"));
+        lab.Gw.Sh("ip -6 route del 2001:db8:ffff::/64"); // the DMR route: mapt 0.1 did not add one
+        string v1 = "mapt-journal 1\npid 77\nwan wan0\nmap-dev map0\ntranslator none\nmap x\nIptables\n *nat\n -X MAPT_POSTROUTING\n COMMIT\n *mangle\n -X MAPT_MSS\n COMMIT\n *filter\n -X MAPT_FORWARD\n -X MAPT_INPUT\n COMMIT\n"
+            + "Ip6tables\n *filter\n -X MAPT_FORWARD\n COMMIT\nSysctl net.ipv4.ip_forward 0\nSysctl net.ipv6.conf.all.forwarding 0\nRoute4 0.0.0.0/0 map0\nRoute6 2001:db8:12:3400:0:c000:212:34/128 map0\nConntrack 192.0.2.18\nend\n";
+        string legacy = Path.Combine(lab.Flash, "mapt.journal");
+        File.WriteAllText(legacy, v1);
+        Proc.Sh($"chmod 600 '{legacy}'");
+        lab.StartMapt();
+        lab.WaitState("Up");
+        StringAssert.Contains(lab.Output, "is the journal of mapt 0.1");
+        StringAssert.Contains(lab.Output, "undoing the");
+        Assert.IsFalse(File.Exists(legacy), "removed once undone");
+        Assert.AreEqual(up.Split("# conntrack")[0], lab.Snapshot().Split("# conntrack")[0], "the new run's configuration, once");
+        lab.Signal("TERM");
+        Assert.AreEqual(0, lab.WaitExit());
+        Assert.AreEqual(clean, lab.Snapshot());
+    }
 }

@@ -30,17 +30,21 @@ public sealed class RootFilesTests
         using GatewayLab lab = GatewayLab.Start();
         string clean = lab.Snapshot();
         // Files an attacker would aim at, each with content to compare afterwards; the links in
-        // the flash directory (the state file's are covered by tests/Platform/AtomicFileTests.cs:
-        // the run directory here is one mapt creates itself).
+        // the flash directory (the run directory's are covered by LinkAtTheJournal_... below and
+        // tests/Platform/AtomicFileTests.cs: the run directory here is one mapt creates itself).
+        // mapt.journal on flash is where mapt 0.1 kept its journal: read (not through a link) at start.
         string victims = Directory.CreateDirectory(Path.Combine(lab.Work, "victims")).FullName;
         var planted = new Dictionary<string, string>
         {
-            ["mapt.journal.tmp"] = "journal-tmp",
+            ["mapt.journal"] = "journal-legacy",
             ["dhcpv6.duid"] = "duid",
-            ["dhcpv6.duid.tmp"] = "duid-tmp",
+            ["dhcpv6.lease"] = "lease",
         };
         for (int slot = 0; slot < 4; slot++)
+        {
             planted["log." + slot] = "log" + slot;
+            planted["run." + slot] = "run" + slot;
+        }
         foreach (var (link, name) in planted)
         {
             string victim = Path.Combine(victims, name);
@@ -57,18 +61,21 @@ public sealed class RootFilesTests
         {
             System.Threading.Thread.Sleep(100);
             ProcResult status = lab.Gw.Try($"'{GatewayLab.Binary}' status --run-dir '{run}'");
-            state = status.ExitCode == 0 ? StatusText.Value(status.Stdout, "Device.MAP.X_MAPT_State") : null;
+            state = status.ExitCode == 0 ? StatusText.Value(status.Stdout, StatusText.StatePath) : null;
         }
         Assert.AreEqual("Up", state, lab.Output);
+        StringAssert.Contains(lab.Output, "mapt.journal not read: a symbolic link: not followed (ELOOP)");
         string umask = File.ReadAllLines($"/proc/{lab.Mapt!.Id}/status").First(l => l.StartsWith("Umask:", StringComparison.Ordinal));
         Assert.AreEqual("Umask:\t0022", umask);
 
         Assert.AreEqual(Dir755, File.GetUnixFileMode(run), "run directory made by mapt");
         var expected = new Dictionary<string, UnixFileMode>
         {
-            [Path.Combine(lab.Flash, "mapt.journal")] = Rw,
+            [Path.Combine(run, "mapt.journal")] = Rw,
+            [Path.Combine(run, "mapt.lock")] = Rw,
             [Path.Combine(lab.Flash, "mapt.lock")] = Rw,
             [Path.Combine(lab.Flash, "dhcpv6.duid")] = RwRR,
+            [Path.Combine(lab.Flash, "dhcpv6.lease")] = RwRR,
             [Path.Combine(run, "mapt.state")] = RwRR,
             [Path.Combine(run, "mapt.pid")] = RwRR,
         };
@@ -77,7 +84,8 @@ public sealed class RootFilesTests
             Assert.IsNull(new FileInfo(file).LinkTarget, file + " is still a link");
             Assert.AreEqual(mode, File.GetUnixFileMode(file), file);
         }
-        string[] segments = Directory.GetFiles(lab.Flash, "log.*").Where(f => new FileInfo(f).LinkTarget is null).ToArray();
+        string[] segments = Directory.GetFiles(lab.Flash, "*.?").Where(f => Path.GetFileName(f).StartsWith("log.") || Path.GetFileName(f).StartsWith("run."))
+            .Where(f => new FileInfo(f).LinkTarget is null).ToArray();
         Assert.IsTrue(segments.Length >= 1, "a log segment of mapt's own: " + string.Join(", ", Directory.GetFileSystemEntries(lab.Flash)));
         foreach (string segment in segments)
             Assert.AreEqual(RwR, File.GetUnixFileMode(segment), segment);
@@ -91,19 +99,27 @@ public sealed class RootFilesTests
     }
 
     [TestMethod]
-    public void LinkAtTheJournal_NotFollowed_RunRefusesToGuessAndSaysWhy()
+    public void LinkAtTheJournal_NeitherReadNorWrittenThrough_RunGoesOnWithItsOwn()
     {
-        // The journal is the undo mapt runs as root: a link there is neither read nor replaced.
+        // The journal is the undo mapt runs as root: a link there is not read (its content,
+        // turning forwarding on, is not acted on) and mapt's own journal replaces the link
+        // instead of being written through it.
         using GatewayLab lab = GatewayLab.Start();
         string clean = lab.Snapshot();
         string victim = Path.Combine(lab.Work, "victim");
-        File.WriteAllText(victim, "mapt-journal 1\npid 1\nwan wan0\nmap-dev map0\ntranslator none\nSysctl net.ipv4.ip_forward 1\nend\n");
-        File.CreateSymbolicLink(Path.Combine(lab.Flash, "mapt.journal"), victim);
-        lab.StartMaptCommand(Repo.ReleaseBinary("linux-x64"), lab.RunArgs());
-        Assert.AreEqual(1, lab.WaitExit(30), lab.Output);
-        StringAssert.Contains(lab.Output, "mapt.journal (a symbolic link: not followed): ELOOP");
-        Assert.AreEqual(clean, lab.Snapshot(), "the journal behind the link was not undone");
-        Assert.AreEqual(victim, new FileInfo(Path.Combine(lab.Flash, "mapt.journal")).LinkTarget);
+        string content = "mapt-journal 2\npid 1\nwan wan0\nmap-dev map0\ntranslator none\nsysctl-restore net.ipv4.conf.all.forwarding 1\nend\n";
+        File.WriteAllText(victim, content);
+        string journal = Path.Combine(lab.Run, "mapt.journal");
+        File.CreateSymbolicLink(journal, victim);
+        lab.StartMapt();
+        lab.WaitState("Up");
+        StringAssert.Contains(lab.Output, "the journal is not acted on: " + journal + " not read: a symbolic link: not followed (ELOOP)");
+        Assert.IsNull(new FileInfo(journal).LinkTarget, "mapt's own journal replaced the link");
+        StringAssert.StartsWith(File.ReadAllText(journal), "mapt-journal 2\n");
+        lab.Signal("TERM");
+        Assert.AreEqual(0, lab.WaitExit(), lab.Output);
+        Assert.AreEqual(clean, lab.Snapshot());
+        Assert.AreEqual(content, File.ReadAllText(victim), "written through the link");
     }
 
     [TestMethod]
@@ -125,7 +141,7 @@ public sealed class RootFilesTests
     }
 
     [TestMethod]
-    public void FlashOthersCanWrite_PlantedJournalNotUndoneByTeardown()
+    public void RunDirOthersCanWrite_PlantedJournalNotUndoneByTeardown()
     {
         // A journal is run as root by `mapt teardown`: one planted in a world-writable directory
         // (here: asking to turn forwarding on) must not be.
@@ -138,7 +154,7 @@ public sealed class RootFilesTests
             Proc.Sh($"chmod 1777 '{flash}'");
             ProcResult r = ns.Try($"'{Repo.ReleaseBinary("linux-x64")}' teardown --flash-dir '{flash}' --run-dir '{flash}'");
             Assert.AreEqual(1, r.ExitCode, r.ToString());
-            StringAssert.StartsWith(r.Stderr, $"mapt teardown: flash directory {flash} is writable by group or others (mode 1777); ");
+            StringAssert.StartsWith(r.Stderr, $"mapt teardown: run directory {flash} is writable by group or others (mode 1777); ");
             Assert.AreEqual("0", ns.Sh("sysctl -n net.ipv4.ip_forward").Trim(), "the planted journal was undone");
             Assert.IsTrue(File.Exists(Path.Combine(flash, "mapt.journal")));
 
