@@ -353,6 +353,7 @@ def build(args):
         if a.frag and b.frag:
             j.eq("identification (§4.1)", (0x2345, 0x2345), (a.frag[2], b.frag[2]))
             j.eq("offsets and M (§4.1)", ((0, 1), (3, 0)), ((a.frag[0], a.frag[1]), (b.frag[0], b.frag[1])))
+        j.eq("source of both: the MAP address (one datagram, one source)", (M6, M6), (n6(a.src), n6(b.src)))
         j.eq("next header in the Fragment header", (17, 17), (a.upper, b.upper))
         j.eq("hop limit = TTL - 1", (63, 63), (a.hop, b.hop))
         j.eq("payload lengths", (8 + 24, 8 + 24), (a.plen, b.plen))
