@@ -161,7 +161,8 @@ public sealed class Nat46CorpusTests
             "netns", "exec", lab.Isp.Name, LabScripts.Python, Rfc7915Corpus.Harness,
             "--wan-if", lab.Vm.WanTap, "--lan-if", lab.Vm.LanTap, "--lan-netns", lab.Lan.Name,
             "--ce-wan-mac", ports["wan0"], "--ce-lan-mac", ports["lan0"], "--wan-ip6", "2001:db8:1::1",
-            "--label", label, "--json", json, "--verbose",
+            // A TCG VM on a loaded machine answers later than a namespace: a longer window per case.
+            "--label", label, "--json", json, "--verbose", "--settle", "0.4",
         }, timeout: TimeSpan.FromSeconds(240));
         Console.WriteLine(r.Stdout);
         Assert.AreEqual(0, r.ExitCode, r.ToString());

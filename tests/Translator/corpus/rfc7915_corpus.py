@@ -718,6 +718,8 @@ def main():
     ap.add_argument("--wan-mtu", type=int, default=1500)
     ap.add_argument("--tun-pcap", help="a capture of the CE's translator device written during the run (tcpdump -U -w)")
     ap.add_argument("--only", help="run the cases whose name starts with this")
+    ap.add_argument("--settle", type=float, default=0.0,
+                    help="wait at least this long (s) after each case's last packet (an emulated CE answers later)")
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--label", default="translator", help="the name in the score line")
     ap.add_argument("--verbose", action="store_true", help="print what each case got")
@@ -743,7 +745,7 @@ def main():
         for side, frame in c.send:
             sendp(frame, socket=wires[side].send)
             time.sleep(0.01)
-        time.sleep(c.settle)
+        time.sleep(max(c.settle, args.settle))
         windows.append((t0, time.time()))
     time.sleep(0.3)
     lan_pk = sniff_lan.stop() or []
