@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Linq;
 using System.Text.RegularExpressions;
 using Mapt.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
@@ -18,25 +17,17 @@ namespace Mapt.Tests.Translator;
 [DoNotParallelize]
 public sealed class Rfc7915CorpusTests
 {
-    private static string LabScript => Path.Combine(Repo.Root, "tests", "Translator", "corpus", "lab.sh");
-
     private static ProcResult RunCorpus(string ce)
     {
-        ProcResult r = Proc.Run(LabScript, new[] { ce }, timeout: TimeSpan.FromSeconds(240));
+        ProcResult r = Proc.Run(Rfc7915Corpus.LabScript, new[] { ce }, timeout: TimeSpan.FromSeconds(240));
         Console.WriteLine(r.Stdout);
         Assert.AreEqual(0, r.ExitCode, r.ToString());
         return r;
     }
 
-    private static string[] Failed(ProcResult r) =>
-        r.Stdout.Split('\n').Where(l => l.StartsWith("FAIL ", StringComparison.Ordinal)).ToArray();
+    private static string[] Failed(ProcResult r) => Rfc7915Corpus.Failed(r.Stdout);
 
-    private static Match Score(ProcResult r)
-    {
-        Match m = Regex.Match(r.Stdout, @"score \S+: (\d+)/(\d+) \(rfc7915 (\d+)/(\d+), map (\d+)/(\d+); checks (\d+)/(\d+)\)");
-        Assert.IsTrue(m.Success, "no score line:\n" + r);
-        return m;
-    }
+    private static Match Score(ProcResult r) => Rfc7915Corpus.Score(r.Stdout);
 
     [TestMethod]
     public void Corpus_MaptDaemonAsCe_EveryCaseAsTheRfcRequires()

@@ -8,7 +8,9 @@ SNAT had already run: run the CE with conntrack off, e.g. raw NOTRACK, so nothin
 ports), --wan-if faces the CE's WAN interface (crafted IPv6 put directly on the link, so the
 hop limit arrives as crafted). Everything the CE sends on either wire is captured and judged;
 a capture on the CE's translator device (--tun-pcap, written by tcpdump -U during the run) is
-shown beside each case when --verbose is given.
+shown beside each case when --verbose is given. Either wire may be in another network namespace
+than the harness (--lan-netns, --wan-netns: its sockets are opened there), so a VM's taps in two
+namespaces can be held by one run (tests/Firmware/Nat46CorpusTests.cs).
 
 The translator is a black box: mapt (--translator tun), tayga, or the nat46 kernel module all
 run the same corpus. tests/Translator/corpus/lab.sh builds the namespaces and starts a CE.
@@ -21,8 +23,11 @@ Output: one line per case (PASS/FAIL, RFC section, what differed), then
 Exit status 0 whatever the score (a judge, not a test): 2 on bad arguments.
 """
 import argparse
+import ctypes
+import fcntl
 import ipaddress
 import json
+import os
 import socket
 import struct
 import sys
@@ -348,6 +353,7 @@ def build(args):
         if a.frag and b.frag:
             j.eq("identification (§4.1)", (0x2345, 0x2345), (a.frag[2], b.frag[2]))
             j.eq("offsets and M (§4.1)", ((0, 1), (3, 0)), ((a.frag[0], a.frag[1]), (b.frag[0], b.frag[1])))
+        j.eq("source of both: the MAP address (one datagram, one source)", (M6, M6), (n6(a.src), n6(b.src)))
         j.eq("next header in the Fragment header", (17, 17), (a.upper, b.upper))
         j.eq("hop limit = TTL - 1", (63, 63), (a.hop, b.hop))
         j.eq("payload lengths", (8 + 24, 8 + 24), (a.plen, b.plen))
@@ -666,10 +672,40 @@ def build(args):
 # ---------------------------------------------------------------- running
 
 
+class Wire:
+    """One wire of the CE as the harness holds it: a socket to send on, one to sniff, and the
+    interface's MAC, all opened in the wire's network namespace (the harness's own if none):
+    a packet socket stays bound to the namespace it was made in."""
+
+    def __init__(self, iface, netns):
+        def open_():
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                info = fcntl.ioctl(s.fileno(), 0x8927, struct.pack("256s", iface.encode()))  # SIOCGIFHWADDR
+            self.mac = ":".join(f"{b:02x}" for b in info[18:24])
+            self.send = conf.L2socket(iface=iface)
+            self.listen = conf.L2socket(iface=iface)
+        if netns:
+            libc = ctypes.CDLL(None, use_errno=True)
+            here = os.open("/proc/self/ns/net", os.O_RDONLY)
+            there = os.open(f"/run/netns/{netns}", os.O_RDONLY)
+            if libc.setns(there, 0x40000000) != 0:  # CLONE_NEWNET
+                raise OSError(ctypes.get_errno(), f"setns {netns}")
+            try:
+                open_()
+            finally:
+                libc.setns(here, 0x40000000)
+                os.close(here)
+                os.close(there)
+        else:
+            open_()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lan-if", required=True, help="the tester's interface on the CE's LAN link")
     ap.add_argument("--wan-if", required=True, help="the tester's interface on the CE's WAN link")
+    ap.add_argument("--lan-netns", help="the namespace --lan-if is in, if not the harness's")
+    ap.add_argument("--wan-netns", help="the namespace --wan-if is in, if not the harness's")
     ap.add_argument("--ce-lan-mac", required=True)
     ap.add_argument("--ce-wan-mac", required=True)
     ap.add_argument("--ce-ipv4", default="192.0.2.18", help="the CE's MAP IPv4 address")
@@ -682,21 +718,23 @@ def main():
     ap.add_argument("--wan-mtu", type=int, default=1500)
     ap.add_argument("--tun-pcap", help="a capture of the CE's translator device written during the run (tcpdump -U -w)")
     ap.add_argument("--only", help="run the cases whose name starts with this")
+    ap.add_argument("--settle", type=float, default=0.0,
+                    help="wait at least this long (s) after each case's last packet (an emulated CE answers later)")
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--label", default="translator", help="the name in the score line")
     ap.add_argument("--verbose", action="store_true", help="print what each case got")
     args = ap.parse_args()
 
-    args.lan_mac = open(f"/sys/class/net/{args.lan_if}/address").read().strip()
-    args.wan_mac = open(f"/sys/class/net/{args.wan_if}/address").read().strip()
+    wires = {"lan": Wire(args.lan_if, args.lan_netns), "wan": Wire(args.wan_if, args.wan_netns)}
+    args.lan_mac, args.wan_mac = wires["lan"].mac, wires["wan"].mac
     cases = build(args)
     if args.only:
         cases = [c for c in cases if c.name.startswith(args.only)]
 
     def from_ce(mac):
         return lambda p: Ether in p and p[Ether].src.lower() == mac.lower() and p[Ether].type in (0x0800, 0x86dd)
-    sniff_lan = AsyncSniffer(iface=args.lan_if, lfilter=from_ce(args.ce_lan_mac), store=True)
-    sniff_wan = AsyncSniffer(iface=args.wan_if, lfilter=from_ce(args.ce_wan_mac), store=True)
+    sniff_lan = AsyncSniffer(opened_socket=wires["lan"].listen, lfilter=from_ce(args.ce_lan_mac), store=True)
+    sniff_wan = AsyncSniffer(opened_socket=wires["wan"].listen, lfilter=from_ce(args.ce_wan_mac), store=True)
     sniff_lan.start()
     sniff_wan.start()
     time.sleep(0.5)
@@ -705,9 +743,9 @@ def main():
     for c in cases:
         t0 = time.time()
         for side, frame in c.send:
-            sendp(frame, iface=args.lan_if if side == "lan" else args.wan_if)
+            sendp(frame, socket=wires[side].send)
             time.sleep(0.01)
-        time.sleep(c.settle)
+        time.sleep(max(c.settle, args.settle))
         windows.append((t0, time.time()))
     time.sleep(0.3)
     lan_pk = sniff_lan.stop() or []
