@@ -231,7 +231,9 @@ public sealed class PlanExecutor
                 string? nat = Nat46ReadBack.Compare(File.ReadAllText(_nat46Control), n.Device, last.ExpectedPairs);
                 return nat is null ? null : "device " + n.Device + ": " + nat;
             case TunDeviceStep t:
-                return LinkDifference(t.Device, t.Mtu);
+                // A device an older mapt created without IFF_VNET_HDR is not adopted as it is:
+                // its readers and writers would disagree about the header in front of each packet.
+                return LinkDifference(t.Device, t.Mtu) ?? Mapt.Translator.TunDevice.FlagsDifference(t.Device, Mapt.Translator.TunDevice.ReadFlags(t.Device));
             case LinkStep l:
                 return LinkDifference(l.Device, l.Mtu);
             case FilterStep f:

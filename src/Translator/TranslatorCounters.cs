@@ -30,15 +30,22 @@ public sealed class TranslatorCounters
     /// <summary>Such errors not sent because the rate limit was reached (<see cref="IcmpErrorLimiter"/>).</summary>
     public long IcmpErrorsRateLimited { get; internal set; }
 
+    /// <summary>
+    /// GSO super-packets translated whole (IPv4 -> IPv6, and back): each also counts in
+    /// PacketsSent/Received as the segments the kernel cuts it into.
+    /// </summary>
+    public long GsoPacketsSent { get; internal set; }
+    public long GsoPacketsReceived { get; internal set; }
+
     public long Dropped(DropReason reason) => _drops[(int)reason];
 
-    internal void CountDrop(DropReason reason, bool outbound)
+    internal void CountDrop(DropReason reason, bool outbound, long packets = 1)
     {
-        _drops[(int)reason]++;
+        _drops[(int)reason] += packets;
         if (outbound)
-            DiscardPacketsSent++;
+            DiscardPacketsSent += packets;
         else
-            DiscardPacketsReceived++;
+            DiscardPacketsReceived += packets;
     }
 
     /// <summary>
@@ -106,6 +113,8 @@ public sealed class TranslatorCounters
             .Property("PacketTooBig", PacketTooBig)
             .Property("IcmpErrorsSent", IcmpErrorsSent)
             .Property("IcmpErrorsRateLimited", IcmpErrorsRateLimited)
+            .Property("GsoPacketsSent", GsoPacketsSent)
+            .Property("GsoPacketsReceived", GsoPacketsReceived)
             .StartObject("Drops");
         for (int i = 1; i < DropReasonCount; i++)
             json.Property(Name((DropReason)i), _drops[i]);

@@ -8,7 +8,10 @@ namespace Mapt.Translator;
 /// The userspace MAP-T translator in the daemon: the TUN device in the place of the nat46
 /// device, and the loop handler that reads what the kernel routed into it (IPv4 already
 /// SNATed into the port set, IPv6 to the MAP address), translates each packet in its buffer
-/// and writes it back, so the kernel forwards it on. Reads and writes in batches of
+/// and writes it back, so the kernel forwards it on. With the device's offloads (IFF_VNET_HDR,
+/// TUNSETOFFLOAD) a TCP stream comes as GSO super-packets of up to 64 KB, translated once
+/// each (<see cref="PacketTranslator.TranslateOffloaded"/>) and cut into segments by the kernel
+/// on the way out. Reads and writes in batches of
 /// <see cref="Batch"/>, at most <see cref="BudgetPerCall"/> packets per call; buffers are
 /// allocated once, nothing per packet.
 /// </summary>
@@ -23,8 +26,12 @@ public sealed partial class TunTranslator : IDisposable
     /// with packets still queued is readable again at once.
     /// </summary>
     public const int BudgetPerCall = 4 * Batch;
-    /// <summary>Largest packet read: a jumbo-ish TUN MTU; bigger ones are cut by the kernel and dropped as malformed.</summary>
-    public const int MaxPacket = 9216;
+    /// <summary>
+    /// Largest packet read: a GSO super-packet (64 KB at most, IPv4's total length and the
+    /// kernel's GSO limit). The batch buffer is 32 such slots (2 MB of address space); a page
+    /// is only touched when a packet reaches it, so small packets keep it mostly unmapped.
+    /// </summary>
+    public const int MaxPacket = 65536;
     private const int Slot = PacketTranslator.Headroom + MaxPacket;
 
     private readonly TunDevice _tun;
@@ -33,11 +40,13 @@ public sealed partial class TunTranslator : IDisposable
     private readonly byte[] _buffer = new byte[Batch * Slot];
     private readonly int[] _lengths = new int[Batch];
     private int _mtu;
+    private readonly uint _offloads;
     private readonly long[] _reported = new long[TranslatorCounters.DropReasonCount];
     private long _reportedErrorsSent, _reportedErrorsLimited;
 
-    private TunTranslator(TunDevice tun, PacketTranslator translator, ILogger logger)
+    private TunTranslator(TunDevice tun, PacketTranslator translator, ILogger logger, uint offloads)
     {
+        _offloads = offloads;
         _tun = tun;
         _translator = translator;
         _logger = logger;
@@ -52,10 +61,12 @@ public sealed partial class TunTranslator : IDisposable
     public static TunTranslator Open(string deviceName, TranslatorConfig config, ILogger logger, bool persistent = false)
     {
         TunDevice tun = TunDevice.Open(deviceName);
+        uint offloads;
         try
         {
             if (persistent)
                 tun.SetPersistent(true);
+            offloads = tun.EnableOffloads();
             tun.SetMtuAndUp(config.Mtu);
         }
         catch
@@ -63,14 +74,16 @@ public sealed partial class TunTranslator : IDisposable
             tun.Dispose();
             throw;
         }
-        var t = new TunTranslator(tun, new PacketTranslator(config.Addressing) { Ipv6Mtu = config.Ipv6Mtu }, logger) { _mtu = config.Mtu };
-        LogOpened(logger, deviceName, config.Mtu, config.Describe());
+        var t = new TunTranslator(tun, new PacketTranslator(config.Addressing) { Ipv6Mtu = config.Ipv6Mtu }, logger, offloads) { _mtu = config.Mtu };
+        LogOpened(logger, deviceName, config.Mtu, TunDevice.DescribeOffloads(offloads), config.Describe());
         return t;
     }
 
     public int Fd => _tun.Fd;
     public string DeviceName => _tun.Name;
     public TranslatorCounters Counters => _translator.Counters;
+    /// <summary>The TUNSETOFFLOAD flags the kernel accepted (<see cref="TunDevice.EnableOffloads"/>).</summary>
+    public uint Offloads => _offloads;
 
     /// <summary>A new mapping (lease change): takes effect for the next packet.</summary>
     public void Reconfigure(TranslatorConfig config)
@@ -100,7 +113,9 @@ public sealed partial class TunTranslator : IDisposable
             bool drained = false;
             while (count < Batch)
             {
-                int n = _tun.Read(buffer.Slice(count * Slot + PacketTranslator.Headroom, MaxPacket));
+                // The virtio_net_hdr lands in the last 10 bytes of the headroom, right in front
+                // of the packet; it is read before the translation writes there.
+                int n = _tun.Read(buffer.Slice(count * Slot + PacketTranslator.Headroom - VirtioNetHeader.Size, VirtioNetHeader.Size + MaxPacket));
                 if (n == 0)
                 {
                     drained = true;
@@ -113,31 +128,34 @@ public sealed partial class TunTranslator : IDisposable
                     drained = true;
                     break;
                 }
-                _lengths[count++] = n;
+                _lengths[count++] = n - VirtioNetHeader.Size;
             }
             for (int i = 0; i < count; i++)
             {
                 int start = i * Slot + PacketTranslator.Headroom;
                 int length = _lengths[i];
-                bool outbound = buffer[start] >> 4 != 6;
-                DropReason dropped = _translator.Translate(buffer, ref start, ref length);
+                bool outbound = length <= 0 || buffer[start] >> 4 != 6;
+                var vnet = VirtioNetHeader.Read(buffer.Slice(start - VirtioNetHeader.Size));
+                DropReason dropped = _translator.TranslateOffloaded(buffer, ref start, ref length, ref vnet);
                 if (dropped != DropReason.None)
                 {
                     // The sender is told where the RFC says so (within a rate limit); the error
                     // goes back the way the packet came: into the kernel by the device.
                     if (_translator.TryBuildError(buffer, ref start, ref length, dropped, now))
-                        Write(buffer.Slice(start, length), !outbound);
+                        Write(buffer, start, length, default, !outbound);
                     continue;
                 }
-                if (outbound && Ipv6Fragmenter.Needed(buffer.Slice(start, length), _translator.Ipv6Mtu))
+                if (outbound && !vnet.IsGso && Ipv6Fragmenter.Needed(buffer.Slice(start, length), _translator.Ipv6Mtu))
                 {
+                    // Fragments are checked whole by the receiver: the checksum is done here.
+                    PacketTranslator.CompleteChecksum(buffer.Slice(start, length), ref vnet);
                     var fragments = new Ipv6Fragmenter(buffer, start, length, _translator.Ipv6Mtu);
                     while (fragments.TryNext(out int fs, out int fl))
-                        Write(buffer.Slice(fs, fl), outbound);
+                        Write(buffer, fs, fl, default, outbound);
                 }
                 else
                 {
-                    Write(buffer.Slice(start, length), outbound);
+                    Write(buffer, start, length, vnet, outbound);
                 }
             }
             if (drained)
@@ -178,9 +196,14 @@ public sealed partial class TunTranslator : IDisposable
         return any;
     }
 
-    private void Write(ReadOnlySpan<byte> packet, bool outbound)
+    /// <summary>
+    /// Writes the packet at <paramref name="start"/> with <paramref name="vnet"/> in the 10
+    /// bytes in front of it: headroom, or the tail of a fragment already written.
+    /// </summary>
+    private void Write(Span<byte> buffer, int start, int length, in VirtioNetHeader vnet, bool outbound)
     {
-        if (_tun.Write(packet) == 0)
+        vnet.Write(buffer.Slice(start - VirtioNetHeader.Size, VirtioNetHeader.Size));
+        if (_tun.Write(buffer.Slice(start - VirtioNetHeader.Size, VirtioNetHeader.Size + length)) == 0)
             return;
         if (outbound)
             Counters.ErrorsSent++;
@@ -205,8 +228,8 @@ public sealed partial class TunTranslator : IDisposable
     /// <summary>The fd only: a persistent device stays (for a process that leaves without teardown).</summary>
     public void Dispose() => _tun.Dispose();
 
-    [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Translator on TUN device {Device} up (MTU {Mtu}): {Mapping}")]
-    private static partial void LogOpened(ILogger logger, string device, int mtu, string mapping);
+    [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Translator on TUN device {Device} up (MTU {Mtu}, offloads {Offloads}): {Mapping}")]
+    private static partial void LogOpened(ILogger logger, string device, int mtu, string offloads, string mapping);
 
     [LoggerMessage(EventId = 901, Level = LogLevel.Information, Message = "Translator on {Device} reconfigured (MTU {Mtu}): {Mapping}; fragment state cleared")]
     private static partial void LogReconfigured(ILogger logger, string device, int mtu, string mapping);

@@ -88,11 +88,16 @@ internal sealed class StatusWriter
             _dropsShown = client.DroppedTotal;
         }
         if (_tun?.Translator is Translator.TunTranslator translator)
+        {
             for (int r = 1; r < Translator.TranslatorCounters.DropReasonCount; r++)
             {
                 var reason = (Translator.DropReason)r;
                 s.AddCounter(Tr181View.InterfaceStats, Tr181View.TranslatorDrops + Translator.TranslatorCounters.Name(reason), (ulong)translator.Counters.Dropped(reason));
             }
+            // GSO super-packets translated whole (each also counts as its segments in PacketsSent/Received).
+            s.AddCounter(Tr181View.InterfaceStats, "GsoPacketsSent", (ulong)translator.Counters.GsoPacketsSent);
+            s.AddCounter(Tr181View.InterfaceStats, "GsoPacketsReceived", (ulong)translator.Counters.GsoPacketsReceived);
+        }
         MapContent? shown = _provisioner?.Applied ?? _dhcp?.Offered;
         shown?.FillStatus(s, _provisioner?.Applied is null ? null : _provisioner.AppliedResult); // null while only offered
         if (_dhcp?.Lease is Dhcpv6.Lease lease)

@@ -36,12 +36,14 @@ public sealed class TranslatorBench
         // Alternate mapt and tayga runs, so a neighbour's load on this shared machine hits both.
         var maptRuns = new List<Result>();
         var taygaRuns = new List<Result>();
+        var routedRuns = new List<Result>();
         for (int i = 0; i < Repeats; i++)
         {
             maptRuns.Add(Measure(CeKind.Daemon));
             taygaRuns.Add(Measure(CeKind.Tayga));
+            routedRuns.Add(Measure(CeKind.Routed));
         }
-        Result mapt = MedianOf(maptRuns), tayga = MedianOf(taygaRuns);
+        Result mapt = MedianOf(maptRuns), tayga = MedianOf(taygaRuns), routed = MedianOf(routedRuns);
         var rows = new List<string>
         {
             Row("mapt run --translator tun (AOT binary): UDP 64 B LAN -> IPv6 host, received packets/s (median of 3 x 4 s, runs alternated)", mapt.UdpSmallPps, tayga.UdpSmallPps, "pps"),
@@ -50,16 +52,23 @@ public sealed class TranslatorBench
             Row("mapt run --translator tun (AOT binary): UDP 1400 B LAN -> IPv6 host, received Mbit/s", mapt.UdpLargeMbps, tayga.UdpLargeMbps, "Mbit/s"),
             Row("mapt run --translator tun (AOT binary): TCP LAN -> IPv6 host (4 -> 6), Mbit/s", mapt.TcpUpMbps, tayga.TcpUpMbps, "Mbit/s"),
             Row("mapt run --translator tun (AOT binary): TCP IPv6 host -> LAN (6 -> 4), Mbit/s", mapt.TcpDownMbps, tayga.TcpDownMbps, "Mbit/s"),
+            RoutedRow("mapt run --translator tun (AOT binary): TCP LAN -> IPv6 host (4 -> 6), Mbit/s, against the plain routed path", mapt.TcpUpMbps, routed.TcpUpMbps),
+            RoutedRow("mapt run --translator tun (AOT binary): TCP IPv6 host -> LAN (6 -> 4), Mbit/s, against the plain routed path", mapt.TcpDownMbps, routed.TcpDownMbps),
         };
         File.WriteAllLines(output, rows);
         foreach (string r in rows)
             Console.WriteLine(r);
-        Assert.IsTrue(mapt.UdpSmallPps > 0 && tayga.UdpSmallPps > 0 && mapt.TcpUpMbps > 0 && tayga.TcpUpMbps > 0, "every measurement carried traffic");
+        Assert.IsTrue(mapt.UdpSmallPps > 0 && tayga.UdpSmallPps > 0 && mapt.TcpUpMbps > 0 && tayga.TcpUpMbps > 0 && routed.TcpUpMbps > 0,
+            "every measurement carried traffic");
     }
 
     private static string Row(string what, double mapt, double tayga, string unit, bool lowerIsBetter = false) =>
         string.Create(CultureInfo.InvariantCulture,
             $"| translator | {what} | {Format(mapt)} | {Format(tayga)} (tayga as CE, same lab) | {(tayga > 0 ? mapt / tayga : 0):0.00} ({(lowerIsBetter ? "lower" : "higher")} is better) |");
+
+    private static string RoutedRow(string what, double mapt, double routed) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"| translator | {what} | {Format(mapt)} | {Format(routed)} (the CE routing IPv6 LAN -> IPv6 host, no translation, same lab) | {(routed > 0 ? mapt / routed : 0):0.00} (higher is better) |");
 
     private static string Format(double v) => v.ToString(v >= 100 ? "0" : "0.00", CultureInfo.InvariantCulture);
 
@@ -69,6 +78,14 @@ public sealed class TranslatorBench
         lab.V6Host.Start("iperf3", new[] { "-s", "-B", V6HostAddress, "-p", "5201" });
         for (int i = 0; i < 100 && lab.V6Host.Try("ss -ltn '( sport = :5201 )' | grep -q LISTEN").ExitCode != 0; i++)
             Thread.Sleep(50);
+        if (kind == CeKind.Routed)
+        {
+            // The ceiling: the same links and hosts, the CE's kernel forwarding IPv6 untranslated (TCP only).
+            lab.Lan.Sh($"ping -6 -c2 -i0.2 -w5 {V6HostAddress}", TimeSpan.FromSeconds(10));
+            double rup = Tcp(lab, reverse: false, V6HostAddress), rdown = Tcp(lab, reverse: true, V6HostAddress);
+            Console.Error.WriteLine($"routed: tcp up {rup:0} down {rdown:0} Mbit/s");
+            return new Result(0, 0, 0, rup, rdown, 0);
+        }
         // Warm up the path (neighbour entries, conntrack); a fresh lab drops its first packets for
         // a moment (qdiscs activated after the link watch runs): two replies within 5 s.
         lab.Lan.Sh($"ping -c2 -i0.2 -w5 {V6HostAs4}", TimeSpan.FromSeconds(10));
@@ -103,9 +120,9 @@ public sealed class TranslatorBench
         return (received / seconds, received * size * 8 / seconds / 1e6);
     }
 
-    private static double Tcp(TranslatorLab lab, bool reverse)
+    private static double Tcp(TranslatorLab lab, bool reverse, string to = V6HostAs4)
     {
-        string json = lab.Lan.Sh($"iperf3 -c {V6HostAs4} -p 5201 -t {Seconds} -J{(reverse ? " -R" : "")}", TimeSpan.FromSeconds(Seconds + 20));
+        string json = lab.Lan.Sh($"iperf3 -c {to} -p 5201 -t {Seconds} -J{(reverse ? " -R" : "")}", TimeSpan.FromSeconds(Seconds + 20));
         using JsonDocument doc = JsonDocument.Parse(json);
         return doc.RootElement.GetProperty("end").GetProperty("sum_received").GetProperty("bits_per_second").GetDouble() / 1e6;
     }

@@ -22,6 +22,11 @@ internal enum CeKind
     Daemon,
     /// <summary>tayga in mapt's place (the baseline); the lab adds routes and SNAT.</summary>
     Tayga,
+    /// <summary>
+    /// No translator: the CE routes IPv6 from the LAN host (2001:db8:3::2, <see cref="TranslatorLab.LanHost6"/>)
+    /// to the IPv6 host, the kernel's plain forward path on the same links (the ceiling).
+    /// </summary>
+    Routed,
 }
 
 /// <summary>
@@ -42,7 +47,7 @@ internal sealed class TranslatorLab : IDisposable
 {
     public const string LanHost = "198.51.100.2", Inet = "198.51.100.66", Router = "198.51.100.65", RouterIsp = "203.0.113.2",
         IspV4 = "203.0.113.1", V6HostAs4 = "203.0.113.9", V6HostAddress = "2001:db8:ffff::cb00:7109",
-        CeIpv4 = "192.0.2.18", CeMapIpv6 = "2001:db8:12:3400:0:c000:212:34", Dmr = "2001:db8:ffff::/96";
+        CeIpv4 = "192.0.2.18", LanHost6 = "2001:db8:3::2", CeMapIpv6 = "2001:db8:12:3400:0:c000:212:34", Dmr = "2001:db8:ffff::/96";
     public const string Device = "mapt0";
     public const int WanMtu = 1500, TunMtu = WanMtu - 20;
 
@@ -138,6 +143,11 @@ internal sealed class TranslatorLab : IDisposable
 
         switch (Kind)
         {
+            case CeKind.Routed:
+                Ce.Sh("sysctl -qw net.ipv6.conf.all.forwarding=1 && ip -6 addr add 2001:db8:3::1/64 dev lan0 nodad");
+                Lan.Sh("ip -6 addr add 2001:db8:3::2/64 dev eth0 nodad && ip -6 route add default via 2001:db8:3::1");
+                Isp.Sh("ip -6 route add 2001:db8:3::/64 via 2001:db8:1::2");
+                return;
             case CeKind.Daemon:
                 // mapt creates the TUN device, its MTU, the routes, the SNAT and the MSS clamp.
                 StartDaemon();

@@ -40,6 +40,37 @@ public sealed class TunDeviceTests
     }
 
     [TestMethod]
+    public void Offloads_EnabledAndSeenByTheKernel_AnOldDeviceWithoutVnetHdrIsADifference()
+    {
+        using var ns = Netns.Create("tun");
+        TunTranslator t;
+        using (ns.Enter())
+            t = TunTranslator.Open("mapt0", new TranslatorConfig(TranslatorLab.Addressing(), 1480), NullLogger.Instance);
+        try
+        {
+            Assert.AreEqual(TunDevice.TUN_F_CSUM | TunDevice.TUN_F_TSO4 | TunDevice.TUN_F_TSO6,
+                t.Offloads & (TunDevice.TUN_F_CSUM | TunDevice.TUN_F_TSO4 | TunDevice.TUN_F_TSO6));
+            string k = ns.Sh("ethtool -k mapt0");
+            StringAssert.Contains(k, "tx-tcp-segmentation: on");
+            StringAssert.Contains(k, "tx-tcp6-segmentation: on");
+            StringAssert.Contains(k, "tx-checksumming: on");
+            // ip netns exec mounts the namespace's own /sys, as the daemon's namespace has it.
+            string? Flags(string dev) => TunDevice.FlagsDifference(dev, ns.Sh($"cat /sys/class/net/{dev}/tun_flags"));
+            Assert.IsNull(Flags("mapt0"), "mapt's own device");
+            // A persistent device as an older mapt (or ip tuntap) left it: IFF_TUN | IFF_NO_PI, no IFF_VNET_HDR.
+            ns.Sh("ip tuntap add dev mapt8 mode tun && ip tuntap add dev mapt7 mode tun vnet_hdr");
+            string? old = Flags("mapt8"), vnet = Flags("mapt7");
+            Assert.IsNotNull(old);
+            StringAssert.Contains(old, "no IFF_VNET_HDR");
+            Assert.IsNull(vnet, "created with vnet_hdr: what mapt wants");
+        }
+        finally
+        {
+            t.Dispose();
+        }
+    }
+
+    [TestMethod]
     public void Open_NameTooLong_Throws() =>
         Assert.ThrowsExactly<ArgumentException>(() => TunDevice.Open("a-name-of-16-chr"));
 
