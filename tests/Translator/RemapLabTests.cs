@@ -107,6 +107,8 @@ except OSError as e:
     public void Udp_252FlowsToOneDestinationAllAnswered_The253rdRefused_TheBrSeesOnlyPortsOfTheSet()
     {
         s_lab.Ce.Sh("conntrack -F 2>/dev/null || true");
+        // The flows' entries must outlive the daemon's next occupancy measure (every 30 s).
+        s_lab.Ce.Sh("sysctl -qw net.netfilter.nf_conntrack_udp_timeout=180");
         string pcap = Path.Combine(s_dir, "br.pcap");
         var capture = s_lab.Isp.Start("tcpdump", new[] { "-i", "ce0", "-nn", "-U", "-w", pcap, "ip6 and udp" });
         Thread.Sleep(1000);
@@ -134,6 +136,17 @@ except OSError as e:
         }
         Assert.AreEqual(252, ours.Count, "each flow its own real port");
         Assert.IsTrue(lines >= 504, $"{lines} packets captured");
+        // mapt status: the set's occupancy from conntrack, virtual ports counted as real ones.
+        string status = "";
+        for (int i = 0; i < 80 && !status.Contains("PortsInUseUDP 252"); i++)
+        {
+            Thread.Sleep(500);
+            status = s_lab.DaemonStatus().Stdout;
+        }
+        StringAssert.Contains(status, "PortsInUseUDP 252", status);
+        StringAssert.Matches(status, new System.Text.RegularExpressions.Regex(@"FullestRangeUDP \d+-\d+ 4/4"));
+        StringAssert.Contains(status, "SNAT remap tcp 773-1023 udp 772-1023 icmp 772-1023");
+        StringAssert.Contains(s_lab.DaemonOutput, " 640 ", "the warning above 90 %");
         s_lab.CheckAlive();
     }
 
