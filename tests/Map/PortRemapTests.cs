@@ -148,6 +148,25 @@ public sealed class PortRemapTests
     }
 
     [TestMethod]
+    public void CalcLookup_AnswersInRealPorts_EveryImageOfTheRemapFindsThisCe_NoVirtualPortDoes()
+    {
+        // What an abuse desk gets from the BR's logs is a real port; `mapt calc --lookup` maps
+        // it with the rule alone, unaware of any CE's remap: every real port the remap can emit
+        // belongs to this CE, and a virtual port (never on the wire) belongs to no CE.
+        MapRule rule = MapValues.Rule("2001:db8::/40", "192.0.2.0/24", 16);
+        var set = new PortSet(6, 8, 0x34);
+        PortRemap remap = PortRemap.TryCreate(set, ReadOnlySpan<int>.Empty, out _)!;
+        var ipv4 = Mapt.Net.Ipv4Address.TryParse("192.0.2.18", out var a) ? a : default;
+        for (int v = remap.VirtualFirst; v <= remap.VirtualLast; v++)
+        {
+            Assert.IsTrue(ReverseLookup.TryLookup(rule, ipv4, (ushort)remap.ToReal(v), out var found, out MapError error), error.ToString());
+            Assert.AreEqual(0x34, found.Psid);
+            Assert.IsFalse(ReverseLookup.TryLookup(rule, ipv4, (ushort)v, out _, out error));
+            Assert.AreEqual(MapError.PortNotInAnySet, error);
+        }
+    }
+
+    [TestMethod]
     public void Keep_Parses_AndRefusesWhatIsNotProtoPort()
     {
         RemapKeep keep = RemapKeep.TryParse("udp:2256, tcp:1232,tcp:80,tcp:1232", out _)!;
