@@ -23,6 +23,12 @@ internal sealed class PlanOptions : RuleOptions
     [Option("translator", MetaValue = "nat46|none|tun", HelpText = "Who translates (default nat46): what mapt run --translator would apply.")]
     public string? Translator { get; set; }
 
+    [Option("snat", MetaValue = "ranges|remap", HelpText = "SNAT per port range (default) or one rule per protocol into a virtual range remapped by the TUN translator (needs --translator tun).")]
+    public string? Snat { get; set; }
+
+    [Option("remap-keep", MetaValue = "tcp:PORT,udp:PORT", HelpText = "With --snat remap: ports of the set left as they are (port forwards).")]
+    public string? RemapKeep { get; set; }
+
     [Option("wan-gateway", MetaValue = "IPV6", HelpText = "The WAN's IPv6 default gateway: the next hop of the route to the DMR (shown only when given).")]
     public string? WanGateway { get; set; }
 
@@ -72,6 +78,20 @@ internal static class PlanVerb
             "tun" => TranslatorKind.Tun,
             _ => throw new UsageException($"--translator '{options.Translator}' is not valid (expected nat46|none|tun)"),
         };
+        SnatMode snat = options.Snat switch
+        {
+            null or "ranges" => SnatMode.Ranges,
+            "remap" => SnatMode.Remap,
+            _ => throw new UsageException($"--snat '{options.Snat}' is not valid (expected ranges|remap)"),
+        };
+        RemapKeep? keep = null;
+        if (options.RemapKeep is not null)
+        {
+            keep = RemapKeep.TryParse(options.RemapKeep, out string keepError)
+                ?? throw new UsageException($"--remap-keep '{options.RemapKeep}' is not valid: {keepError} (expected tcp:PORT,udp:PORT)");
+            if (snat != SnatMode.Remap)
+                throw new UsageException("--remap-keep needs --snat remap");
+        }
         Ipv6Address? gateway = null;
         if (options.WanGateway is not null)
         {
@@ -84,7 +104,9 @@ internal static class PlanVerb
             MapDevice: options.MapDev ?? PlanSettings.DefaultMapDevice,
             WanMtu: wanMtu,
             Translator: translator,
-            WanGateway: gateway);
+            WanGateway: gateway,
+            Snat: snat,
+            RemapKeep: keep);
         PlanInput input = PlanInputs.From(result, dmr, arguments.Rules);
         if (!Plan.TryCreate(input, settings, out Plan? plan, out string refusal))
             throw new UsageException(refusal);

@@ -15,7 +15,7 @@ internal static class RunConfig
     }
 
     public static WanConfig Load(string? file, string? wan, string? mapDev, string? flashDir, string? runDir,
-        string? translator, string? nat46Control, string? logLevel)
+        string? translator, string? nat46Control, string? logLevel, string? snat = null, string? remapKeep = null)
     {
         WanConfig config = FromFile(file);
         Flag(config, "wan", wan);
@@ -25,6 +25,8 @@ internal static class RunConfig
         Flag(config, "translator", translator);
         Flag(config, "nat46-control", nat46Control);
         Flag(config, "log-level", logLevel);
+        Flag(config, "snat", snat);
+        Flag(config, "remap-keep", remapKeep);
         WanConfigFile.Check(config);
         return config;
     }

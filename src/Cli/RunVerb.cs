@@ -26,6 +26,12 @@ internal sealed class RunOptions : VerbOptions
     [Option("translator", MetaValue = "nat46|none|tun", HelpText = "Who translates: the nat46 module, someone else's device, or mapt's own TUN translator.")]
     public string? Translator { get; set; }
 
+    [Option("snat", MetaValue = "ranges|remap", HelpText = "SNAT per port range (default), or into one virtual range that mapt's translator remaps onto the port set (--translator tun only).")]
+    public string? Snat { get; set; }
+
+    [Option("remap-keep", MetaValue = "tcp:PORT,udp:PORT", HelpText = "With --snat remap: ports of the set left as they are, for port forwards written on real ports.")]
+    public string? RemapKeep { get; set; }
+
     [Option("nat46-control", MetaValue = "PATH", HelpText = "nat46 control file (default /proc/net/nat46/control).")]
     public string? Nat46Control { get; set; }
 
@@ -54,7 +60,7 @@ internal static class RunVerb
         try
         {
             config = RunConfig.Load(options.Config, options.Wan, options.MapDev, options.FlashDir, options.RunDir,
-                options.Translator, options.Nat46Control, options.LogLevel);
+                options.Translator, options.Nat46Control, options.LogLevel, options.Snat, options.RemapKeep);
             staticContent = StaticMap.From(config);
         }
         catch (ConfigError e)

@@ -30,7 +30,7 @@ public static class IptablesRules
     /// <summary>The protocols whose port (or ICMP echo identifier) SNAT maps into the set.</summary>
     public static readonly string[] PortProtocols = { "tcp", "udp", "icmp" };
 
-    public static IptablesRuleset Ipv4(PlanInput input, PlanSettings settings)
+    public static IptablesRuleset Ipv4(PlanInput input, PlanSettings settings, Mapt.Map.SnatRemap? remap = null)
     {
         string dev = settings.MapDevice;
         var tree = new List<IptablesChain>();
@@ -40,7 +40,7 @@ public static class IptablesRules
             {
                 "-p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss " + Number(settings.EffectiveMss),
             }),
-            new("nat", NatChain, Snat(input, settings.Strategy, tree)),
+            new("nat", NatChain, remap is null ? Snat(input, settings.Strategy, tree) : RemapSnat(input, remap)),
             new("filter", ForwardChain, new[]
             {
                 "-i " + dev + " -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
@@ -139,6 +139,25 @@ public static class IptablesRules
                                 (1.0 / (n - i)).ToString("0.0000000000", CultureInfo.InvariantCulture) + to);
                     }
             }
+        }
+        rules.Add("-j SNAT --to-source " + ip);
+        return rules;
+    }
+
+    /// <summary>
+    /// SNAT with the port remap (issue 15): one rule per protocol into its contiguous virtual
+    /// range (`--to-source IP:V0-Vn`), in which the kernel finds any free port; mapt's translator
+    /// maps each virtual port onto the set. The kept ports (port forwards) are not in the range:
+    /// no outbound connection is given one.
+    /// </summary>
+    public static List<string> RemapSnat(PlanInput input, Mapt.Map.SnatRemap remap)
+    {
+        string ip = input.Ipv4Address.ToString();
+        var rules = new List<string>();
+        foreach (string protocol in PortProtocols)
+        {
+            Mapt.Map.PortRemap r = remap.For(protocol switch { "tcp" => 6, "udp" => 17, _ => 1 })!;
+            rules.Add("-p " + protocol + To(ip, new PortSpan(r.VirtualFirst, r.VirtualLast)));
         }
         rules.Add("-j SNAT --to-source " + ip);
         return rules;

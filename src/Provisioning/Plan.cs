@@ -28,6 +28,16 @@ public sealed class Plan
     public IptablesRuleset Ipv6 { get; }
     public IReadOnlyList<PlanStep> Setup { get; }
 
+    /// <summary>
+    /// With <c>snat = remap</c>: the port remap the SNAT rule and mapt's translator share (one
+    /// value, so the rule's virtual range and the translator's mapping cannot disagree); null
+    /// with the per-range rules (<see cref="RemapNote"/> says why, when remap was asked for).
+    /// </summary>
+    public Mapt.Map.SnatRemap? Remap { get; }
+
+    /// <summary>Why <c>snat = remap</c> fell back to the per-range rules for this set ("" when it did not, or was not asked for).</summary>
+    public string RemapNote { get; } = "";
+
     /// <summary>The restore texts of a fresh bring-up and of the teardown that follows it (`mapt plan --only`).</summary>
     public string IptablesSetup => IptablesScript.Setup(Ipv4, IptablesState.Empty);
     public string IptablesTeardown => IptablesScript.Teardown(IptablesState.After(Ipv4));
@@ -42,7 +52,12 @@ public sealed class Plan
         int mtu = settings.MapDeviceMtu;
         Nat46Setup = Nat46Commands.Setup(dev, input);
         Nat46Teardown = Nat46Commands.Teardown(dev);
-        Ipv4 = IptablesRules.Ipv4(input, settings);
+        if (settings.Snat == SnatMode.Remap && input.IsShared)
+        {
+            Remap = Mapt.Map.SnatRemap.TryCreate(input.Ports, settings.RemapKeep ?? Mapt.Map.RemapKeep.None, out string? why);
+            RemapNote = why ?? (Remap is null ? "the port set is one block (PSID offset 0): one SNAT rule per protocol without a remap" : "");
+        }
+        Ipv4 = IptablesRules.Ipv4(input, settings, Remap);
         Ipv6 = IptablesRules.Ipv6(input, settings);
 
         var setup = new List<PlanStep>();
@@ -144,6 +159,8 @@ public sealed class Plan
             return $"TCP MSS {settings.EffectiveMss} is outside 536..65495";
         if (input.DmrLength is not (32 or 40 or 48 or 56 or 64 or 96))
             return $"DMR /{input.DmrLength} is not an RFC 6052 length (32, 40, 48, 56, 64 or 96)";
+        if (settings.Snat == SnatMode.Remap && settings.Translator != TranslatorKind.Tun)
+            return "snat remap needs mapt's own translator (--translator tun): nat46 and someone else's device cannot map the virtual ports onto the set; use snat = ranges";
         if (settings.Translator == TranslatorKind.Nat46)
         {
             string? bmr = CheckNat46Rule("BMR", input.Bmr);
@@ -242,6 +259,17 @@ public sealed class Plan
                 .Append(ports.ToString(CultureInfo.InvariantCulture)).Append(" ports) ").Append(Input.PortSet[0].ToString());
             if (Input.PortSet.Count > 1)
                 text.Append(" .. ").Append(Input.PortSet[Input.PortSet.Count - 1].ToString());
+            if (Remap is not null)
+            {
+                text.Append(", SNAT remap: tcp ").Append(Span(Remap.Tcp)).Append(" udp ").Append(Span(Remap.Udp))
+                    .Append(" icmp ").Append(Span(Remap.Icmp)).Append(" onto the set");
+                if (Settings.RemapKeep is { IsEmpty: false } keep)
+                    text.Append(", kept ").Append(keep.ToString());
+            }
+            else if (RemapNote.Length > 0)
+            {
+                text.Append(", SNAT per range (remap: ").Append(RemapNote).Append(')');
+            }
         }
         else
         {
@@ -254,6 +282,9 @@ public sealed class Plan
             .Append(", TCP MSS ").Append(Settings.EffectiveMss.ToString(CultureInfo.InvariantCulture));
         return text.ToString();
     }
+
+    private static string Span(Mapt.Map.PortRemap r) =>
+        r.VirtualFirst.ToString(CultureInfo.InvariantCulture) + "-" + r.VirtualLast.ToString(CultureInfo.InvariantCulture);
 
     private static string JumpNote(IptablesRuleset ruleset)
     {

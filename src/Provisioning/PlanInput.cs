@@ -26,5 +26,20 @@ public sealed record PlanInput(
 
     public int DmrLength => Dmr.Length;
 
+    /// <summary>
+    /// The port set as the MAP engine has it (offset, PSID length, PSID), from the BMR and the
+    /// ranges: what the port remap computes with. Unrestricted for 1:1.
+    /// </summary>
+    public Mapt.Map.PortSet Ports
+    {
+        get
+        {
+            if (!IsShared || Bmr.PsidLength == 0)
+                return new Mapt.Map.PortSet(Bmr.PsidOffset, 0, 0);
+            int m = 16 - Bmr.PsidOffset - Bmr.PsidLength;
+            return new Mapt.Map.PortSet(Bmr.PsidOffset, Bmr.PsidLength, (ushort)((PortSet[0].Last >> m) & ((1 << Bmr.PsidLength) - 1)));
+        }
+    }
+
     public string DmrText => Dmr.ToString();
 }

@@ -9,6 +9,8 @@ namespace Mapt.Provisioning;
 /// <param name="MssClamp">TCP MSS for SYNs through the device; null: WanMtu - 40 - 20.</param>
 /// <param name="Strategy">How SNAT spreads new connections over the ranges.</param>
 /// <param name="Translator">Who translates: nat46 (mapt creates its device), mapt's TUN translator, or someone else's device.</param>
+/// <param name="Snat">Per-range SNAT rules, or one rule per protocol into a virtual range the TUN translator remaps.</param>
+/// <param name="RemapKeep">With the remap: the ports of the set left as they are (port forwards); null: none.</param>
 /// <param name="WanGateway">The WAN's IPv6 default gateway: the next hop of the route to the DMR (null: not known, `mapt plan` without --wan-gateway).</param>
 public sealed record PlanSettings(
     string WanInterface = PlanSettings.DefaultWan,
@@ -17,7 +19,9 @@ public sealed record PlanSettings(
     int? MssClamp = null,
     SnatStrategy Strategy = SnatStrategy.RoundRobin,
     TranslatorKind Translator = TranslatorKind.Nat46,
-    Ipv6Address? WanGateway = null)
+    Ipv6Address? WanGateway = null,
+    SnatMode Snat = SnatMode.Ranges,
+    Mapt.Map.RemapKeep? RemapKeep = null)
 {
     public const string DefaultWan = "wan";
     public const string DefaultMapDevice = "map-mapt";

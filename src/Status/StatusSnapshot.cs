@@ -36,6 +36,10 @@ public sealed class StatusSnapshot
     public string Ipv4Address { get; set; } = "";
     public string MapIpv6Address { get; set; } = "";
     public string PortSet { get; set; } = "";
+    /// <summary>"ranges", or "remap" with the virtual ranges (issue 15); "" when nothing is applied.</summary>
+    public string Snat { get; set; } = "";
+    /// <summary>The port set's occupancy from the last conntrack dump (null: not measured yet, or 1:1).</summary>
+    public PortOccupancy? Occupancy { get; set; }
     /// <summary>The CE's PSID (right-aligned), and the a and k it came with; 0 when nothing is applied.</summary>
     public int PsidInUse { get; set; }
     public int PsidLengthInUse { get; set; }

@@ -69,6 +69,15 @@ public static class Tr181View
         X(Domain, "PSIDLengthInUse", Num(s.PsidLengthInUse), ParamType.UnsignedInt);
         X(Domain, "PSIDOffsetInUse", Num(s.PsidOffsetInUse), ParamType.UnsignedInt);
         X(Domain, "PortSet", s.PortSet);
+        if (s.Snat.Length != 0)
+            X(Domain, "SNAT", s.Snat);
+        if (s.Occupancy is PortOccupancy occupancy)
+            foreach (PortOccupancy.ProtocolUse u in occupancy.Uses)
+            {
+                // Real ports (conntrack's virtual ports shown as the ones they stand for).
+                X(Domain, "PortsInUse" + u.Name, Num(u.InUse), ParamType.UnsignedInt);
+                X(Domain, "FullestRange" + u.Name, u.FullestRange);
+            }
         X(Domain, "LeaseT1", Num(s.LeaseT1), ParamType.UnsignedInt);
         X(Domain, "LeaseT2", Num(s.LeaseT2), ParamType.UnsignedInt);
         X(Domain, "LeaseValidLifetime", Num(s.LeaseValid), ParamType.UnsignedInt);

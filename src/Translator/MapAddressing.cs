@@ -17,7 +17,7 @@ public sealed class MapAddressing
     private readonly PortSet _ports;
     private readonly MapRuleSet _rules;
 
-    public MapAddressing(MapResult result, MapRuleSet rules)
+    public MapAddressing(MapResult result, MapRuleSet rules, SnatRemap? remap = null)
     {
         if (result.Ipv4PrefixLength != 32)
             throw new ArgumentException("an IPv4 prefix per CE (o + r < 32) is not translated: one address per CE", nameof(result));
@@ -26,7 +26,11 @@ public sealed class MapAddressing
         MapIpv6Address.WriteBytes(_ipv6);
         _ports = result.PortSet;
         _rules = rules;
+        Remap = remap;
     }
+
+    /// <summary>With <c>snat = remap</c>: the SNAT's virtual ports mapped onto the set (issue 15); null: ports pass as they are.</summary>
+    public SnatRemap? Remap { get; }
 
     public uint Ipv4 { get; }
     public Ipv6Address MapIpv6Address { get; }
@@ -37,6 +41,33 @@ public sealed class MapAddressing
 
     /// <summary>Whether the CE may use <paramref name="port"/> (RFC 7597 §5.1).</summary>
     public bool PortInSet(int port) => _ports.Contains((ushort)port);
+
+    /// <summary>
+    /// The port the CE's side of a packet leaving it carries (TCP/UDP source port, echo id of
+    /// a request): the virtual port's real one with the remap, a kept port as it is, else the
+    /// port itself; false when the result is not in the set: the invariant the remap keeps,
+    /// checked on every packet (a packet never leaves with a port outside the set).
+    /// </summary>
+    public bool TryOutboundPort(int protocol, int port, out int real)
+    {
+        real = Remap?.For(protocol) is PortRemap r ? r.ToReal(port) : port;
+        return real > 0 && _ports.Contains((ushort)real);
+    }
+
+    /// <summary>
+    /// The port the CE's side of a packet coming in carries, as the LAN side's conntrack knows
+    /// it: a real port of the set becomes its virtual port (kept ports stay); false when the
+    /// port is not in the set.
+    /// </summary>
+    public bool TryInboundPort(int protocol, int port, out int local)
+    {
+        local = port;
+        if (!_ports.Contains((ushort)port))
+            return false;
+        if (Remap?.For(protocol) is PortRemap r)
+            local = r.ToVirtual(port);
+        return local > 0;
+    }
 
     /// <summary>A remote IPv4 address (and its port, for the mesh) as the IPv6 address that stands for it.</summary>
     public bool TryMapToIpv6(uint ipv4, int port, Span<byte> ipv6)

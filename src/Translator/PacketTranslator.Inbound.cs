@@ -110,7 +110,7 @@ public sealed partial class PacketTranslator
             if (l4.Length < (protocol == Tcp ? 20 : 8))
                 return DropReason.Malformed;
             int dstPort = U16(l4, 2);
-            DropReason refused = !_map.PortInSet(dstPort) ? DropReason.DestinationPortOutsideSet
+            DropReason refused = !_map.TryInboundPort(protocol, dstPort, out int localPort) ? DropReason.DestinationPortOutsideSet
                 : protocol == Udp && U16(l4, 6) == 0 ? DropReason.UdpZeroChecksum
                 : DropReason.None;
             // Remembered in the inbound table with its verdict, so the later fragments of a
@@ -120,6 +120,7 @@ public sealed partial class PacketTranslator
                 _inboundFragments.Remember(src, dst, protocol, w.Id, dstPort, refused);
             if (refused != DropReason.None)
                 return refused;
+            RewritePort(l4, 2, localPort, protocol);
             UpdateL4Checksum(l4, protocol, Checksum.Add(0, p.Slice(8, 32)), Sum4(src) + Sum4(dst));
         }
         else if (_inboundFragments.TryFind(src, dst, protocol, w.Id, out _, out DropReason refused) && refused != DropReason.None)
@@ -165,9 +166,11 @@ public sealed partial class PacketTranslator
         {
             // A reply must come back to an echo id of the set; a request is answered by the
             // CE's own stack, which replies with the requester's id.
-            if (type == 129 && !_map.PortInSet(U16(icmp, 4)))
+            int localId = U16(icmp, 4);
+            if (type == 129 && !_map.TryInboundPort(Icmp6, localId, out localId))
                 return DropReason.DestinationPortOutsideSet;
             icmp[0] = (byte)(type == 128 ? 8 : 0);
+            W16(icmp, 4, localId); // the checksum is computed afresh below
             W16(icmp, 2, 0);
             W16(icmp, 2, Checksum.Finish(Checksum.Add(0, icmp)));
             int newStart = start + offset - 20;
@@ -232,12 +235,21 @@ public sealed partial class PacketTranslator
         {
             if (innerProtocol is Tcp or Udp)
             {
-                if (innerL4.Length >= 2 && !_map.PortInSet(U16(innerL4, 0)))
-                    return DropReason.DestinationPortOutsideSet;
+                // The quoted packet went out: its source is the CE's real port, which the LAN
+                // side's conntrack knows as the virtual one (how it finds the flow the error is about).
+                if (innerL4.Length >= 2)
+                {
+                    if (!_map.TryInboundPort(innerProtocol, U16(innerL4, 0), out int innerPort))
+                        return DropReason.DestinationPortOutsideSet;
+                    RewritePort(innerL4, 0, innerPort, innerProtocol);
+                }
                 UpdateL4Checksum(innerL4, innerProtocol, Checksum.Add(0, inner.Slice(8, 32)), Sum4(innerSrc) + Sum4(innerDst));
             }
             else if (innerProtocol == Icmp6 && innerL4.Length >= 1 && innerL4[0] is 128 or 129)
             {
+                // The CE's own echo request: its id is real here and virtual to the LAN side.
+                if (innerL4[0] == 128 && innerL4.Length >= 8 && _map.TryInboundPort(Icmp6, U16(innerL4, 4), out int id))
+                    RewriteIcmpId(innerL4, id);
                 innerL4[0] = (byte)(innerL4[0] == 128 ? 8 : 0);
             }
         }

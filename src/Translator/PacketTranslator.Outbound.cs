@@ -38,7 +38,7 @@ public sealed partial class PacketTranslator
             return OutboundIcmp(buffer, ref start, ref length, p, ihl, dst);
         }
 
-        int dstPort = 0;
+        int dstPort = 0, srcPort = 0;
         bool ports = protocol is Tcp or Udp;
         if (!ports)
         {
@@ -49,7 +49,7 @@ public sealed partial class PacketTranslator
         {
             if (l4.Length < (protocol == Tcp ? 20 : 8))
                 return DropReason.Malformed;
-            if (!_map.PortInSet(U16(l4, 0)))
+            if (!_map.TryOutboundPort(protocol, U16(l4, 0), out srcPort))
                 return DropReason.SourcePortOutsideSet;
             dstPort = U16(l4, 2);
             if (more)
@@ -77,6 +77,7 @@ public sealed partial class PacketTranslator
 
         if (ports && fragOffset == 0)
         {
+            RewritePort(l4, 0, srcPort, protocol);
             uint newSum = Checksum.Add(Checksum.Add(0, _map.MapIpv6), dst6);
             if (protocol == Udp && U16(l4, 6) == 0)
             {
@@ -124,11 +125,13 @@ public sealed partial class PacketTranslator
             int echoId = U16(icmp, 4);
             // A request leaves with an id the SNAT put in the set; a reply answers a remote's
             // request and carries the remote's id.
-            if (type == 8 && !_map.PortInSet(echoId))
+            int realId = echoId;
+            if (type == 8 && !_map.TryOutboundPort(Icmp4, echoId, out realId))
                 return DropReason.SourcePortOutsideSet;
             if (!_map.TryMapToIpv6(dst, echoId, dst6))
                 return DropReason.DestinationNotMappable;
             icmp[0] = (byte)(type == 8 ? 128 : 129);
+            W16(icmp, 4, realId); // the checksum is computed afresh below
             int newStart = start + ihl - 40;
             WriteIpv6Header(buffer.Slice(newStart, 40), tos, icmp.Length, Icmp6, OneHop(ttl), _map.MapIpv6, dst6);
             W16(icmp, 2, 0);
@@ -181,10 +184,12 @@ public sealed partial class PacketTranslator
         int innerProtocol = inner[9];
         int innerTos = inner[1], innerTtl = inner[8], innerTotal = U16(inner, 2), innerFlags = U16(inner, 6);
         Span<byte> innerL4 = inner.Slice(innerIhl);
-        int remotePort = 0;
+        int remotePort = 0, innerPort = 0;
         if (innerProtocol is Tcp or Udp && innerL4.Length >= 4 && (innerFlags & 0x1fff) == 0)
         {
-            if (!_map.PortInSet(U16(innerL4, 2)))
+            // The quoted packet came in: its destination is the CE's port (virtual, as the
+            // LAN side's conntrack wrote it back), which goes out as the real one.
+            if (!_map.TryOutboundPort(innerProtocol, U16(innerL4, 2), out innerPort))
                 return DropReason.SourcePortOutsideSet;
             remotePort = U16(innerL4, 0);
         }
@@ -192,10 +197,19 @@ public sealed partial class PacketTranslator
         if (!_map.TryMapToIpv6(innerSrc, remotePort, innerSrc6) || !_map.TryMapToIpv6(dst, remotePort, dst6))
             return DropReason.DestinationNotMappable;
         if (innerProtocol is Tcp or Udp && (innerFlags & 0x1fff) == 0)
+        {
+            if (innerL4.Length >= 4)
+                RewritePort(innerL4, 2, innerPort, innerProtocol);
             UpdateL4Checksum(innerL4, innerProtocol, Sum4(innerSrc) + Sum4(innerDst),
                 Checksum.Add(Checksum.Add(0, innerSrc6), _map.MapIpv6));
+        }
         else if (innerProtocol == Icmp4 && innerL4.Length >= 1 && innerL4[0] is 8 or 0)
+        {
+            // An echo reply the CE received answers its own request: the id is the CE's (virtual -> real).
+            if (innerL4[0] == 0 && innerL4.Length >= 8 && _map.TryOutboundPort(Icmp4, U16(innerL4, 4), out int id))
+                RewriteIcmpId(innerL4, id);
             innerL4[0] = (byte)(innerL4[0] == 8 ? 128 : 129);
+        }
 
         if (tooBig)
         {

@@ -196,6 +196,40 @@ public sealed partial class PacketTranslator
     private static uint Sum4(uint a) => (a >> 16) + (a & 0xffff);
 
     /// <summary>
+    /// Writes <paramref name="port"/> into the 16-bit port field at <paramref name="at"/> of a
+    /// TCP or UDP header and updates its checksum incrementally (RFC 1624): the port remap's one
+    /// write per packet (issue 15). A zero UDP checksum stays zero (none was computed); a header
+    /// cut before its checksum (a quoted packet) gets the port alone.
+    /// </summary>
+    internal static void RewritePort(Span<byte> l4, int at, int port, int protocol)
+    {
+        int old = U16(l4, at);
+        if (old == port)
+            return;
+        W16(l4, at, port);
+        int sumAt = protocol == Tcp ? 16 : 6;
+        if (l4.Length < sumAt + 2)
+            return;
+        ushort c = U16(l4, sumAt);
+        if (protocol == Udp && c == 0)
+            return;
+        c = Checksum.Update(c, (uint)old, (uint)port);
+        if (protocol == Udp && c == 0)
+            c = 0xffff;
+        W16(l4, sumAt, c);
+    }
+
+    /// <summary>The echo identifier of a quoted echo message (offset 4) with its checksum (offset 2) updated incrementally.</summary>
+    internal static void RewriteIcmpId(Span<byte> icmp, int id)
+    {
+        int old = U16(icmp, 4);
+        if (old == id)
+            return;
+        W16(icmp, 4, id);
+        W16(icmp, 2, Checksum.Update(U16(icmp, 2), (uint)old, (uint)id));
+    }
+
+    /// <summary>
     /// Updates a TCP or UDP checksum at <paramref name="l4"/> for new pseudo-header addresses
     /// (RFC 7915 §4.5, §5.5: the length and protocol words do not change). Returns false when
     /// the header is too short to hold the checksum (a truncated inner packet: left alone).

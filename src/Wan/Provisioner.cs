@@ -60,7 +60,8 @@ internal sealed class Provisioner
     {
         int wanMtu = _config.Mtu != 0 ? _config.Mtu + 20 : (int)Rtnl.GetLink(_config.Wan).Mtu;
         return new PlanSettings(_config.Wan, _config.MapDevice, wanMtu, _config.Mss == 0 ? null : _config.Mss,
-            Translator: _config.Translator, WanGateway: gateway.IsSet ? gateway.ToIpv6() : null);
+            Translator: _config.Translator, WanGateway: gateway.IsSet ? gateway.ToIpv6() : null,
+            Snat: _config.Snat, RemapKeep: _config.RemapKeep);
     }
 
     /// <summary>The plan for <paramref name="content"/>, or null with why it cannot be applied.</summary>
@@ -110,7 +111,7 @@ internal sealed class Provisioner
             Store.Write(journal.With(both, content.Key));
 
             if (_tun is not null)
-                _tun.Next = new MapAddressing(result!, new MapRuleSet(content.Rules, content.Dmr));
+                _tun.Next = new MapAddressing(result!, new MapRuleSet(content.Rules, content.Dmr), plan.Remap);
             foreach (PlanStep s in plan.Setup)
             {
                 step = s.Kind + " " + Shorten(s.Text);
@@ -261,7 +262,7 @@ internal sealed class Provisioner
             // mapt's own translator runs in this process: attach it to the device left behind.
             if (_tun is not null)
             {
-                _tun.Next = new MapAddressing(result!, new MapRuleSet(candidate.Rules, candidate.Dmr));
+                _tun.Next = new MapAddressing(result!, new MapRuleSet(candidate.Rules, candidate.Dmr), plan!.Remap);
                 foreach (PlanStep s in plan!.Setup)
                     if (s is TunDeviceStep t)
                         _tun.Ensure(t);

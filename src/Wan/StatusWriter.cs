@@ -46,6 +46,9 @@ internal sealed class StatusWriter
         _tun = tun;
     }
 
+    /// <summary>The port set's occupancy from the daemon's last conntrack dump (null: none yet).</summary>
+    public PortOccupancy? Occupancy { get; set; }
+
     /// <summary>A state was entered now.</summary>
     public void Entered() => _since = DateTimeOffset.UtcNow;
 
@@ -100,6 +103,13 @@ internal sealed class StatusWriter
         }
         MapContent? shown = _provisioner?.Applied ?? _dhcp?.Offered;
         shown?.FillStatus(s, _provisioner?.Applied is null ? null : _provisioner.AppliedResult); // null while only offered
+        if (_provisioner?.AppliedPlan is Provisioning.Plan plan && _provisioner.Applied is not null)
+        {
+            s.Snat = plan.Remap is { } r
+                ? $"remap tcp {r.Tcp.VirtualFirst}-{r.Tcp.VirtualLast} udp {r.Udp.VirtualFirst}-{r.Udp.VirtualLast} icmp {r.Icmp.VirtualFirst}-{r.Icmp.VirtualLast}"
+                : "ranges";
+            s.Occupancy = Occupancy;
+        }
         if (_dhcp?.Lease is Dhcpv6.Lease lease)
         {
             s.LeaseT1 = lease.T1;

@@ -16,6 +16,10 @@ public sealed class WanConfig
     public string RunDir { get; set; } = "/run/mapt";
     public TranslatorKind Translator { get; set; } = TranslatorKind.Nat46;
     public string Nat46Control { get; set; } = "/proc/net/nat46/control";
+    /// <summary>SNAT per port range, or into one virtual range remapped by the TUN translator (issue 15).</summary>
+    public SnatMode Snat { get; set; } = SnatMode.Ranges;
+    /// <summary>With the remap: ports of the set left as they are (port forwards).</summary>
+    public Mapt.Map.RemapKeep RemapKeep { get; set; } = Mapt.Map.RemapKeep.None;
     /// <summary>MAP device MTU; 0: WAN MTU - 20 (RFC 7599 section 5 adds 20 bytes per packet).</summary>
     public int Mtu { get; set; }
     /// <summary>TCP MSS clamp; 0: MTU - 40.</summary>

@@ -63,6 +63,18 @@ public static class WanConfigFile
                     _ => throw new ConfigError(file, line, $"translator: '{value}' is not nat46, none or tun"),
                 };
                 break;
+            case "snat":
+                config.Snat = value switch
+                {
+                    "ranges" => SnatMode.Ranges,
+                    "remap" => SnatMode.Remap,
+                    _ => throw new ConfigError(file, line, $"snat: '{value}' is not ranges or remap"),
+                };
+                break;
+            case "remap-keep":
+                config.RemapKeep = Mapt.Map.RemapKeep.TryParse(value, out string keepError)
+                    ?? throw new ConfigError(file, line, $"remap-keep: {keepError} (tcp:PORT,udp:PORT, at most {Mapt.Map.PortRemap.MaxKept} per protocol)");
+                break;
             case "mtu": config.Mtu = Number(key, value, 1280, 65535, file, line); break;
             case "mss": config.Mss = Number(key, value, 536, 65495, file, line); break;
             case "iptables":
@@ -101,7 +113,7 @@ public static class WanConfigFile
         }
     }
 
-    public const string Keys = "wan, map-dev, flash-dir, run-dir, translator, nat46-control, mtu, mss, iptables, request-map-e, request-lw4o6, static-rule, static-prefix, static-dmr, log-level, tr181-vendor-prefix, tr181-wan-interface, tr181-ipv6-prefix";
+    public const string Keys = "wan, map-dev, flash-dir, run-dir, translator, nat46-control, snat, remap-keep, mtu, mss, iptables, request-map-e, request-lw4o6, static-rule, static-prefix, static-dmr, log-level, tr181-vendor-prefix, tr181-wan-interface, tr181-ipv6-prefix";
 
     /// <summary>What must hold once file and flags are merged.</summary>
     public static void Check(WanConfig config)
@@ -115,6 +127,12 @@ public static class WanConfigFile
             int line = config.StaticRules.Count != 0 ? config.StaticRules[0].Line : config.StaticPrefix?.Line ?? config.StaticDmr?.Line ?? 0;
             throw new ConfigError(config.File, line, "static MAP-T needs all of static-rule, static-prefix and static-dmr");
         }
+        // The remap lives in mapt's translator: nat46 (no remap inside the module) and someone
+        // else's device would send the virtual ports to the BR (issue 15).
+        if (config.Snat == SnatMode.Remap && config.Translator != TranslatorKind.Tun)
+            throw new ConfigError(config.File, 0, $"snat = remap needs translator = tun (mapt's own translator maps the virtual ports onto the port set; the translator here is {WanConfig.TranslatorName(config.Translator)}, which cannot): use snat = ranges");
+        if (!config.RemapKeep.IsEmpty && config.Snat != SnatMode.Remap)
+            throw new ConfigError(config.File, 0, "remap-keep is only meaningful with snat = remap");
         // TR-181: Domain.IPv6Prefix MUST reference one of Domain.WANInterface's prefixes.
         if (config.Tr181Ipv6Prefix is ConfigValue prefix)
         {

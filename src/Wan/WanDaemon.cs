@@ -85,6 +85,7 @@ public sealed class WanDaemon : IDisposable
         TakeOverOrStartClean();
         _watch.Reassess("start");
         AfterEvents();
+        ArmOccupancy(5_000);
         _loop.Run();
         WanLog.Stopped(_log, 0);
         _status.Delete(_config);
@@ -240,6 +241,53 @@ public sealed class WanDaemon : IDisposable
             _status.RefreshDrops(_config);
             Logging.MaptLogging.Flush(_logs);
         });
+    }
+
+    /// <summary>How often the port set's occupancy is measured (a conntrack dump), and how often its warning may repeat.</summary>
+    private const int OccupancyMs = 30_000, OccupancyWarnMs = 600_000;
+    private long _occupancyWarnedMs = -OccupancyWarnMs;
+
+    private void ArmOccupancy(int inMs) => _loop.AddTimerIn(inMs, () =>
+    {
+        MeasureOccupancy();
+        ArmOccupancy(OccupancyMs);
+    });
+
+    /// <summary>
+    /// The port set's occupancy from a conntrack dump (issue 15): the entries whose reply goes to
+    /// the MAP address, their NAT port (virtual with the remap, shown as the real one) per
+    /// protocol; shown by `mapt status`, warned about above 90 % (event 640, rate-limited).
+    /// </summary>
+    private void MeasureOccupancy()
+    {
+        if (_provisioner?.AppliedPlan is not Plan plan || _provisioner.AppliedResult is not Map.MapResult result || !plan.Input.IsShared)
+        {
+            _status.Occupancy = null;
+            return;
+        }
+        InetAddress map = InetAddress.From(result.Ipv4Address);
+        var ports = new List<(int, int)>();
+        try
+        {
+            using ConntrackClient conntrack = ConntrackClient.Open();
+            foreach (ConntrackEntry e in conntrack.Dump())
+                if (e.Reply.Destination == map)
+                    ports.Add((e.Reply.Protocol, e.Reply.DestinationPortOrId));
+        }
+        catch (Exception e) when (e is MaptException or IOException)
+        {
+            return; // no conntrack (module absent): nothing to show
+        }
+        Status.PortOccupancy occupancy = Status.PortOccupancy.Of(result.PortSet, plan.Remap, ports);
+        _status.Occupancy = occupancy;
+        Status.PortOccupancy.ProtocolUse fullest = occupancy.Fullest;
+        if (fullest.Percent > Status.PortOccupancy.WarnPercent && _loop.NowMs - _occupancyWarnedMs >= OccupancyWarnMs)
+        {
+            _occupancyWarnedMs = _loop.NowMs;
+            WanLog.PortSetNearlyFull(_log, fullest.Percent, fullest.Name, fullest.InUse, fullest.Size, fullest.FullestRange,
+                plan.Remap is null ? "ranges" : "remap", OccupancyWarnMs / 1000);
+        }
+        WriteStatus();
     }
 
     /// <summary>Puts back the IPv6 default route (MAP-T needs it) and every route mapt owns that went missing.</summary>

@@ -104,6 +104,9 @@ internal static partial class WanLog
     [LoggerMessage(EventId = 632, Level = LogLevel.Warning, Message = "wan: {Path} is the journal of mapt 0.1 (on flash, no boot id); {Action}")]
     public static partial void LegacyJournal(ILogger logger, string path, string action);
 
+    [LoggerMessage(EventId = 640, Level = LogLevel.Warning, Message = "wan: the port set is {Percent} % full: {Protocol} {InUse} of {Size} ports in use (fullest range {FullestRange}, snat {Snat}); new connections to a busy destination start to be refused. At most one such line per {EveryS} s")]
+    public static partial void PortSetNearlyFull(ILogger logger, int percent, string protocol, int inUse, int size, string fullestRange, string snat, int everyS);
+
     [LoggerMessage(EventId = 633, Level = LogLevel.Warning, Message = "wan: the server changed the MAP content again within the hold-down; it is applied in {WaitS} s (at most one change per {HoldDownS} s, so a server cannot keep the gateway rebuilding NAT, routes and the translator)")]
     public static partial void ChangeHeldDown(ILogger logger, long waitS, int holdDownS);
 }

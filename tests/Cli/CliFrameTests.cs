@@ -89,10 +89,10 @@ public sealed class CliFrameTests
         var ruleBools = new[] { "fmr", "json" };
         var verbs = new (string Verb, string[] Valued, string[] Switches)[]
         {
-            ("run", new[] { "wan", "map-dev", "flash-dir", "run-dir", "translator", "nat46-control", "config", "pidfile", "log-level" }, new[] { "foreground", "daemon" }),
+            ("run", new[] { "wan", "map-dev", "flash-dir", "run-dir", "translator", "snat", "remap-keep", "nat46-control", "config", "pidfile", "log-level" }, new[] { "foreground", "daemon" }),
             ("calc", rule.Append("lookup").ToArray(), ruleBools.Append("check-domain").ToArray()),
             ("probe", new[] { "iface", "timeout", "flash-dir" }, new[] { "json", "keep" }),
-            ("plan", rule.Concat(new[] { "wan", "map-dev", "wan-mtu", "translator", "wan-gateway", "only", "phase" }).ToArray(), ruleBools),
+            ("plan", rule.Concat(new[] { "wan", "map-dev", "wan-mtu", "translator", "snat", "remap-keep", "wan-gateway", "only", "phase" }).ToArray(), ruleBools),
             ("status", new[] { "run-dir" }, new[] { "json" }),
             ("teardown", new[] { "flash-dir", "run-dir", "config" }, Array.Empty<string>()),
             ("log", new[] { "flash-dir", "boot", "since", "level" }, new[] { "all", "follow", "json" }),

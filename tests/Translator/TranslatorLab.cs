@@ -76,9 +76,13 @@ internal sealed class TranslatorLab : IDisposable
     public string CeTaskStat { get; private set; } = "";
     public TranslatorCounters Counters => Translator!.Counters;
 
-    public TranslatorLab(CeKind kind = CeKind.InProcess)
+    private readonly string _daemonConfig;
+
+    /// <param name="daemonConfig">With <see cref="CeKind.Daemon"/>: more config lines (<c>snat = remap</c>).</param>
+    public TranslatorLab(CeKind kind = CeKind.InProcess, string daemonConfig = "")
     {
         Kind = kind;
+        _daemonConfig = daemonConfig;
         _dir = Directory.CreateTempSubdirectory("mapt-translator-lab").FullName;
         Lan = Netns.Create("trl");
         Ce = Netns.Create("trc");
@@ -195,7 +199,7 @@ internal sealed class TranslatorLab : IDisposable
         string conf = Path.Combine(_dir, "static.conf");
         // The rule of Addressing(): 2001:db8::/40 <-> 192.0.2.0/24, 16 EA bits, PSID offset 6.
         File.WriteAllText(conf, "static-rule = 2001:db8::/40,192.0.2.0/24,16,offset=6\n"
-            + "static-prefix = 2001:db8:12:3400::/56\nstatic-dmr = " + Dmr + "\n");
+            + "static-prefix = 2001:db8:12:3400::/56\nstatic-dmr = " + Dmr + "\n" + _daemonConfig);
         var args = new List<string> { "run", "--wan", "wan0", "--map-dev", Device, "--translator", "tun", "--config", conf,
             "--flash-dir", flash, "--run-dir", DaemonRunDir };
         Daemon = Ce.Start(binary, args, null, AddOutput, AddOutput);
