@@ -88,7 +88,16 @@ public sealed partial class PacketTranslator
         int fieldAt = start + field, l4At = start + l4;
         ushort seed = U16(buffer, fieldAt);
         W16(buffer, fieldAt, (ushort)~(seed == 0xffff ? 0 : seed));
-        DropReason r = Translate(buffer, ref start, ref length);
+        _checksumPartial = true;
+        DropReason r;
+        try
+        {
+            r = Translate(buffer, ref start, ref length);
+        }
+        finally
+        {
+            _checksumPartial = false;
+        }
         if (r != DropReason.None)
         {
             // The packet as read, for the ICMP error that may quote it.

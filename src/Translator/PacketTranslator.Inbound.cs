@@ -120,7 +120,7 @@ public sealed partial class PacketTranslator
                 _inboundFragments.Remember(src, dst, protocol, w.Id, dstPort, refused);
             if (refused != DropReason.None)
                 return refused;
-            RewritePort(l4, 2, localPort, protocol);
+            RewritePort(l4, 2, localPort, protocol, _checksumPartial);
             UpdateL4Checksum(l4, protocol, Checksum.Add(0, p.Slice(8, 32)), Sum4(src) + Sum4(dst));
         }
         else if (_inboundFragments.TryFind(src, dst, protocol, w.Id, out _, out DropReason refused) && refused != DropReason.None)

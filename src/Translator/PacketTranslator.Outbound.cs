@@ -77,7 +77,7 @@ public sealed partial class PacketTranslator
 
         if (ports && fragOffset == 0)
         {
-            RewritePort(l4, 0, srcPort, protocol);
+            RewritePort(l4, 0, srcPort, protocol, _checksumPartial);
             uint newSum = Checksum.Add(Checksum.Add(0, _map.MapIpv6), dst6);
             if (protocol == Udp && U16(l4, 6) == 0)
             {

@@ -42,6 +42,9 @@ public sealed partial class PacketTranslator
     // a predictable one from zero); RFC 6864 §4 asks only that it not repeat for one source,
     // destination and protocol within a datagram's lifetime, which 65,536 values do at a CE's rates.
     private ushort _nextId = (ushort)System.Random.Shared.Next(0x10000);
+    // Set while TranslateOffloaded runs the per-packet path over a packet whose transport
+    // checksum is partial: a port rewrite then leaves the field alone.
+    private bool _checksumPartial;
 
     public PacketTranslator(MapAddressing map, TranslatorCounters? counters = null, int fragmentEntries = 64)
     {
@@ -199,14 +202,18 @@ public sealed partial class PacketTranslator
     /// Writes <paramref name="port"/> into the 16-bit port field at <paramref name="at"/> of a
     /// TCP or UDP header and updates its checksum incrementally (RFC 1624): the port remap's one
     /// write per packet (issue 15). A zero UDP checksum stays zero (none was computed); a header
-    /// cut before its checksum (a quoted packet) gets the port alone.
+    /// cut before its checksum (a quoted packet) gets the port alone, and so does a packet whose
+    /// checksum is still partial (<paramref name="partial"/>: the field holds the pseudo-header
+    /// sum only, the ports are summed by whoever completes it).
     /// </summary>
-    internal static void RewritePort(Span<byte> l4, int at, int port, int protocol)
+    internal static void RewritePort(Span<byte> l4, int at, int port, int protocol, bool partial = false)
     {
         int old = U16(l4, at);
         if (old == port)
             return;
         W16(l4, at, port);
+        if (partial)
+            return;
         int sumAt = protocol == Tcp ? 16 : 6;
         if (l4.Length < sumAt + 2)
             return;

@@ -15,7 +15,7 @@ namespace Mapt.Tests.Translator;
 public sealed class GsoTranslatorTests
 {
     /// <summary>A TCP/UDP packet as the kernel's partial checksum leaves it: the field is the pseudo-header sum, not complemented.</summary>
-    private static byte[] PartialTcp(int sport, int dport, int payload, byte[] src, byte[] dst)
+    internal static byte[] PartialTcp(int sport, int dport, int payload, byte[] src, byte[] dst)
     {
         byte[] tcp = Tcp(sport, dport, Data(payload), src, dst);
         int sum = Sum(src.Length == 4 ? Pseudo4(src, dst, 6, tcp.Length) : Pseudo6(src, dst, 6, tcp.Length));
@@ -24,7 +24,7 @@ public sealed class GsoTranslatorTests
         return tcp;
     }
 
-    private static DropReason Run(PacketTranslator t, byte[] packet, ref VirtioNetHeader vnet, out byte[] output)
+    internal static DropReason Run(PacketTranslator t, byte[] packet, ref VirtioNetHeader vnet, out byte[] output)
     {
         var buffer = new byte[PacketTranslator.Headroom + packet.Length + 64];
         packet.CopyTo(buffer, PacketTranslator.Headroom);
@@ -35,7 +35,7 @@ public sealed class GsoTranslatorTests
     }
 
     /// <summary>What the kernel does per segment: the sum over the transport part, seeded by the field, must make the pseudo-header check out.</summary>
-    private static void AssertPartialIsPseudoHeaderSum(byte[] pseudo, byte[] l4, int field)
+    internal static void AssertPartialIsPseudoHeaderSum(byte[] pseudo, byte[] l4, int field)
     {
         int expected = Sum(pseudo);
         int got = U16(l4, field);
@@ -49,7 +49,7 @@ public sealed class GsoTranslatorTests
         Assert.AreEqual(0xffff, Sum(pseudo, done), "the completed checksum verifies");
     }
 
-    private static VirtioNetHeader Gso(byte type, int l4, int offset, int gsoSize, int hdrLen) => new()
+    internal static VirtioNetHeader Gso(byte type, int l4, int offset, int gsoSize, int hdrLen) => new()
     {
         Flags = VirtioNetHeader.NeedsCsum, GsoType = type, CsumStart = (ushort)l4, CsumOffset = (ushort)offset,
         GsoSize = (ushort)gsoSize, HdrLen = (ushort)hdrLen,

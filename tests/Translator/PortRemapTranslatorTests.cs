@@ -124,4 +124,29 @@ public sealed class PortRemapTranslatorTests
         byte[] innerUdp = Slice(err6, 48 + 40);
         Assert.AreEqual(0xffff, Sum(Pseudo6(V6(Remote6), V6(CeIpv6), 17, innerUdp.Length), innerUdp), "quoted UDP checksum still valid");
     }
+
+    /// <summary>
+    /// A GSO super-packet of a remapped flow, both ways: the port is rewritten while the
+    /// checksum is still partial (the pseudo-header sum only), so the field must move with
+    /// the addresses and not with the port; completed as the device would, every segment's
+    /// checksum verifies.
+    /// </summary>
+    [TestMethod]
+    public void Gso_RemappedPortBothWays_PartialChecksumStaysThePseudoHeaderSum()
+    {
+        var t = NewTranslator();
+        byte[] tcp = GsoTranslatorTests.PartialTcp(777, 443, 20 * 1440, V4(CeIpv4), V4(Remote4));
+        VirtioNetHeader vnet = GsoTranslatorTests.Gso(VirtioNetHeader.GsoTcpV4, 20, 16, 1440, 40);
+        Assert.AreEqual(DropReason.None, GsoTranslatorTests.Run(t, Ipv4(CeIpv4, Remote4, 6, tcp), ref vnet, out byte[] v6));
+        byte[] l4 = Slice(v6, 40);
+        Assert.AreEqual(2257, U16(l4, 0), "virtual 777 leaves as the set's 6th port");
+        GsoTranslatorTests.AssertPartialIsPseudoHeaderSum(Pseudo6(V6(CeIpv6), V6(Remote6), 6, l4.Length), l4, 16);
+
+        byte[] back = GsoTranslatorTests.PartialTcp(443, 2257, 20 * 1440, V6(Remote6), V6(CeIpv6));
+        vnet = GsoTranslatorTests.Gso(VirtioNetHeader.GsoTcpV6, 40, 16, 1440, 60);
+        Assert.AreEqual(DropReason.None, GsoTranslatorTests.Run(t, Ipv6(Remote6, CeIpv6, 6, back), ref vnet, out byte[] v4));
+        byte[] l4In = Slice(v4, 20);
+        Assert.AreEqual(777, U16(l4In, 2), "the real port comes back as the virtual one");
+        GsoTranslatorTests.AssertPartialIsPseudoHeaderSum(Pseudo4(V4(Remote4), V4(CeIpv4), 6, l4In.Length), l4In, 16);
+    }
 }
