@@ -21,10 +21,11 @@ public sealed class TranslatorRestartTests
     [TestMethod]
     public void Tun_SigkillTenTimes_TcpConnectionSurvives_UdpLossOnlyTheRestartGaps()
     {
-        using var lab = new TranslatorLab(CeKind.Daemon);
         string work = Directory.CreateTempSubdirectory("mapt-tunrestart-").FullName;
         try
         {
+            // Disposed before the directory goes: the lab kills the client and the servers that write into it.
+            using var lab = new TranslatorLab(CeKind.Daemon);
             string serverFile = Path.Combine(work, "server"), clientFile = Path.Combine(work, "client");
             File.WriteAllText(Path.Combine(work, "servers.py"), RestartTests.Servers);
             File.WriteAllText(Path.Combine(work, "client.py"), RestartTests.Client);

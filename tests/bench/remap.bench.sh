@@ -100,7 +100,7 @@ for _ in range(churn):
         lost += 1
         if lost > 50 * churn:
             break
-print('%.1f' % (100.0 * lost / opened))
+print('%.2f' % (100.0 * lost / opened))
 PY
 ip netns exec "$sink" python3 "$work/echo.py" > "$work/echo.out" 2>&1 &
 disown
