@@ -63,6 +63,12 @@ public sealed class TunDeviceTests
             Assert.IsNotNull(old);
             StringAssert.Contains(old, "no IFF_VNET_HDR");
             Assert.IsNull(vnet, "created with vnet_hdr: what mapt wants");
+            // The repair of that difference: attaching with mapt's flags gives the device those flags.
+            TunTranslator again;
+            using (ns.Enter())
+                again = TunTranslator.Open("mapt8", new TranslatorConfig(TranslatorLab.Addressing(), 1480), NullLogger.Instance);
+            using (again)
+                Assert.IsNull(Flags("mapt8"), "the old device reattached with IFF_VNET_HDR: " + ns.Sh("cat /sys/class/net/mapt8/tun_flags"));
         }
         finally
         {
