@@ -79,27 +79,7 @@ public static partial class AtomicFile
         }
         try
         {
-            var bytes = new byte[4096];
-            int length = 0;
-            while (true)
-            {
-                if (length == bytes.Length)
-                    Array.Resize(ref bytes, bytes.Length * 2);
-                long n;
-                fixed (byte* p = bytes)
-                    n = LibC.read(fd, p + length, bytes.Length - length);
-                if (n < 0)
-                {
-                    int errno = LibC.errno;
-                    if (errno == Errno.EINTR)
-                        continue;
-                    throw new PlatformException("read " + path, errno);
-                }
-                if (n == 0)
-                    break;
-                length += (int)n;
-            }
-            return Encoding.UTF8.GetString(bytes, 0, length);
+            return OwnedFile.ReadAll(fd, path);
         }
         finally
         {

@@ -59,7 +59,8 @@ public static class OwnedFile
         }
     }
 
-    private static unsafe string ReadAll(int fd, string path)
+    /// <summary>The whole content of an open descriptor as UTF-8 (EINTR retried); AtomicFile reads this way too.</summary>
+    internal static unsafe string ReadAll(int fd, string path)
     {
         var bytes = new byte[4096];
         int length = 0;
