@@ -29,7 +29,9 @@ trap cleanup EXIT
 rules=(--rule 2001:db8::/40,192.0.2.0/24,16 --prefix 2001:db8:12:3400::/56 --dmr 2001:db8:ffff::/64)
 "$mapt" plan "${rules[@]}" --map-dev map-mapt --translator tun --only iptables > "$work/ranges.txt"
 "$mapt" plan "${rules[@]}" --map-dev map-mapt --translator tun --snat remap --only iptables > "$work/remap.txt"
-"$mapt" plan "${rules[@]}" --map-dev map-mapt --translator tun --only iptables --phase teardown > "$work/teardown.txt"
+# Each mode's own undo: the teardown text deletes the jumps and rules that mode installed.
+"$mapt" plan "${rules[@]}" --map-dev map-mapt --translator tun --only iptables --phase teardown > "$work/ranges-teardown.txt"
+"$mapt" plan "${rules[@]}" --map-dev map-mapt --translator tun --snat remap --only iptables --phase teardown > "$work/remap-teardown.txt"
 
 # --- SNAT spread under real flows --------------------------------------------------------
 churn_lab_up
@@ -45,7 +47,7 @@ for mode in ranges remap; do
     flush_state; res[$mode-$live]=$(ip netns exec "$lan" python3 "$work/flows.py" "$gw" churn "$live" "$n")
     echo "snat $mode: churn $live live, $n closes+opens: ${res[$mode-$live]}% lost" >&2
   done
-  ip netns exec "$gw" iptables-restore --noflush --wait < "$work/teardown.txt"
+  ip netns exec "$gw" iptables-restore --noflush --wait < "$work/$mode-teardown.txt"
 done
 for live in 200 240 252; do
   n=$churn; [ "$live" = 252 ] && n="$churn ($rr252 for ranges)"
