@@ -27,6 +27,7 @@ internal static class EnvironmentSwitches
 
     public const string DhcpNoDelayName = "MAPT_DHCP_NO_DELAY";
     public const string RetryMsName = "MAPT_RETRY_MS";
+    public const string OccupancyMsName = "MAPT_OCCUPANCY_MS";
     public const string CliEchoName = "MAPT_CLI_ECHO";
     public const string TestCrashName = "MAPT_TEST_CRASH";
     public const string TestLogName = "MAPT_TEST_LOG";
@@ -43,6 +44,9 @@ internal static class EnvironmentSwitches
 
     /// <summary>MAPT_RETRY_MS=N: a failed apply is retried after N ms instead of 30 s.</summary>
     public static int? RetryMs => TestHooks ? Number(Environment.GetEnvironmentVariable(RetryMsName)) : null;
+
+    /// <summary>MAPT_OCCUPANCY_MS=N: the port set's occupancy measured every N ms, without the idle back-off.</summary>
+    public static int? OccupancyMs => TestHooks ? Number(Environment.GetEnvironmentVariable(OccupancyMsName)) : null;
 
     /// <summary>MAPT_CLI_ECHO=1: the verb is not run; how the command line bound is printed (CLI binding tests).</summary>
     public static bool CliEcho => TestHooks ? Environment.GetEnvironmentVariable(CliEchoName) == "1" : false;
@@ -73,6 +77,7 @@ internal static class EnvironmentSwitches
     {
         (DhcpNoDelayName, true, "1: the first Solicit without RFC 8415's random 0-1 s delay"),
         (RetryMsName, true, "N: a failed apply retried after N ms instead of 30 s"),
+        (OccupancyMsName, true, "N: the port set's occupancy measured every N ms, without the idle back-off"),
         (CliEchoName, true, "1: print how the command line bound instead of running the verb"),
         (TestCrashName, true, "segv|abort|bus|nullref: die the way a native bug would"),
         (TestLogName, true, "DIR: log to the flash ring in DIR and exit, no verb"),

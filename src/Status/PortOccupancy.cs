@@ -16,6 +16,18 @@ public sealed class PortOccupancy
     /// <summary>Above this share of a protocol's ports in use, the daemon warns (rate-limited): new connections start to be refused.</summary>
     public const int WarnPercent = 90;
 
+    /// <summary>The measuring period while a protocol uses <see cref="BusyPercent"/> of its ports or more, the first period, and the longest one.</summary>
+    public const int EveryMs = 30_000, IdleMaxMs = 300_000, BusyPercent = 50;
+
+    /// <summary>
+    /// When to measure next, after a measure that found <paramref name="fullestPercent"/> (null:
+    /// nothing measured, not Up or no conntrack) following a period of <paramref name="lastMs"/>:
+    /// every 30 s while busy or not measured, else twice the last period up to 5 minutes, so an
+    /// idle gateway is neither woken nor has its conntrack table walked every 30 s.
+    /// </summary>
+    public static int NextMeasureMs(int? fullestPercent, int lastMs) =>
+        fullestPercent is int p && p < BusyPercent ? Math.Min(2 * Math.Max(lastMs, EveryMs), IdleMaxMs) : EveryMs;
+
     private static readonly (int Protocol, string Name)[] Protocols = { (6, "TCP"), (17, "UDP"), (1, "ICMP") };
 
     private PortOccupancy(List<ProtocolUse> uses) => Uses = uses;

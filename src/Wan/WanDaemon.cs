@@ -243,27 +243,30 @@ public sealed class WanDaemon : IDisposable
         });
     }
 
-    /// <summary>How often the port set's occupancy is measured (a conntrack dump), and how often its warning may repeat.</summary>
-    private const int OccupancyMs = 30_000, OccupancyWarnMs = 600_000;
+    /// <summary>How often the occupancy warning may repeat; the measuring period is <see cref="Status.PortOccupancy.NextMeasureMs"/>'s.</summary>
+    private const int OccupancyWarnMs = 600_000;
     private long _occupancyWarnedMs = -OccupancyWarnMs;
+    private int _occupancyEveryMs = Status.PortOccupancy.EveryMs;
 
     private void ArmOccupancy(int inMs) => _loop.AddTimerIn(inMs, () =>
     {
-        MeasureOccupancy();
-        ArmOccupancy(OccupancyMs);
+        int? percent = MeasureOccupancy();
+        _occupancyEveryMs = EnvironmentSwitches.OccupancyMs ?? Status.PortOccupancy.NextMeasureMs(percent, _occupancyEveryMs);
+        ArmOccupancy(_occupancyEveryMs);
     });
 
     /// <summary>
     /// The port set's occupancy from a conntrack dump (issue 15): the entries whose reply goes to
     /// the MAP address, their NAT port (virtual with the remap, shown as the real one) per
     /// protocol; shown by `mapt status`, warned about above 90 % (event 640, rate-limited).
+    /// Returns the fullest protocol's use in percent, null when nothing was measured.
     /// </summary>
-    private void MeasureOccupancy()
+    private int? MeasureOccupancy()
     {
         if (_provisioner?.AppliedPlan is not Plan plan || _provisioner.AppliedResult is not Map.MapResult result || !plan.Input.IsShared)
         {
             _status.Occupancy = null;
-            return;
+            return null;
         }
         InetAddress map = InetAddress.From(result.Ipv4Address);
         var ports = new List<(int, int)>();
@@ -276,7 +279,7 @@ public sealed class WanDaemon : IDisposable
         }
         catch (Exception e) when (e is MaptException or IOException)
         {
-            return; // no conntrack (module absent): nothing to show
+            return null; // no conntrack (module absent): nothing to show
         }
         Status.PortOccupancy occupancy = Status.PortOccupancy.Of(result.PortSet, plan.Remap, ports);
         _status.Occupancy = occupancy;
@@ -288,6 +291,7 @@ public sealed class WanDaemon : IDisposable
                 plan.Remap is null ? "ranges" : "remap", OccupancyWarnMs / 1000);
         }
         WriteStatus();
+        return fullest.Percent;
     }
 
     /// <summary>Puts back the IPv6 default route (MAP-T needs it) and every route mapt owns that went missing.</summary>

@@ -47,7 +47,7 @@ public sealed class EnvironmentSwitchesTests
     {
         var values = new (string Name, string Value)[]
         {
-            (EnvironmentSwitches.DhcpNoDelayName, "1"), (EnvironmentSwitches.RetryMsName, "5"), (EnvironmentSwitches.CliEchoName, "1"),
+            (EnvironmentSwitches.DhcpNoDelayName, "1"), (EnvironmentSwitches.RetryMsName, "5"), (EnvironmentSwitches.OccupancyMsName, "5"), (EnvironmentSwitches.CliEchoName, "1"),
             (EnvironmentSwitches.TestCrashName, "segv"), (EnvironmentSwitches.TestLogName, "/tmp"), (EnvironmentSwitches.TestLogLinesName, "9"),
             (EnvironmentSwitches.TestLogTextName, "x"), (EnvironmentSwitches.TestLogWaitName, "1"), (EnvironmentSwitches.TestChildPathName, "/tmp"),
         };
@@ -58,6 +58,7 @@ public sealed class EnvironmentSwitchesTests
                 Environment.SetEnvironmentVariable(name, value);
             Assert.IsFalse(EnvironmentSwitches.DhcpNoDelay);
             Assert.IsNull(EnvironmentSwitches.RetryMs);
+            Assert.IsNull(EnvironmentSwitches.OccupancyMs);
             Assert.IsFalse(EnvironmentSwitches.CliEcho);
             Assert.IsNull(EnvironmentSwitches.TestCrash);
             Assert.IsNull(EnvironmentSwitches.TestLog);

@@ -38,4 +38,18 @@ public sealed class PortOccupancyTests
         Assert.IsTrue(o.Fullest.Percent > PortOccupancy.WarnPercent);
         Assert.AreEqual("1232-1235 4/4", o.Uses[1].FullestRange, "virtual 772-775 are the set's first range");
     }
+
+    [TestMethod]
+    public void NextMeasure_IdleBacksOffToFiveMinutes_BusyOrUnmeasuredEvery30s()
+    {
+        int ms = PortOccupancy.EveryMs;
+        var idle = new System.Collections.Generic.List<int>();
+        for (int i = 0; i < 6; i++)
+            idle.Add(ms = PortOccupancy.NextMeasureMs(10, ms));
+        CollectionAssert.AreEqual(new[] { 60_000, 120_000, 240_000, 300_000, 300_000, 300_000 }, idle);
+        Assert.AreEqual(30_000, PortOccupancy.NextMeasureMs(50, ms), "half the ports in use: back to every 30 s");
+        Assert.AreEqual(30_000, PortOccupancy.NextMeasureMs(95, ms));
+        Assert.AreEqual(30_000, PortOccupancy.NextMeasureMs(null, ms), "not Up or no conntrack: checked again in 30 s");
+        Assert.AreEqual(60_000, PortOccupancy.NextMeasureMs(0, 5_000), "a shorter first period backs off from 30 s");
+    }
 }

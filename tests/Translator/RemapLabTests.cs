@@ -107,7 +107,7 @@ except OSError as e:
     public void Udp_252FlowsToOneDestinationAllAnswered_The253rdRefused_TheBrSeesOnlyPortsOfTheSet()
     {
         s_lab.Ce.Sh("conntrack -F 2>/dev/null || true");
-        // The flows' entries must outlive the daemon's next occupancy measure (every 30 s).
+        // The flows' entries must outlive the daemon's next occupancy measure (every 5 s in the lab, MAPT_OCCUPANCY_MS).
         s_lab.Ce.Sh("sysctl -qw net.netfilter.nf_conntrack_udp_timeout=180");
         string pcap = Path.Combine(s_dir, "br.pcap");
         var capture = s_lab.Isp.Start("tcpdump", new[] { "-i", "ce0", "-nn", "-U", "-w", pcap, "ip6 and udp" });

@@ -202,7 +202,9 @@ internal sealed class TranslatorLab : IDisposable
             + "static-prefix = 2001:db8:12:3400::/56\nstatic-dmr = " + Dmr + "\n" + _daemonConfig);
         var args = new List<string> { "run", "--wan", "wan0", "--map-dev", Device, "--translator", "tun", "--config", conf,
             "--flash-dir", flash, "--run-dir", DaemonRunDir };
-        Daemon = Ce.Start(binary, args, null, AddOutput, AddOutput);
+        // The port set's occupancy every 5 s (a test build's hook; the product backs off to 5 minutes when idle).
+        var env = new Dictionary<string, string> { [Mapt.Platform.EnvironmentSwitches.OccupancyMsName] = "5000" };
+        Daemon = Ce.Start(binary, args, env, AddOutput, AddOutput);
         CeTaskStat = $"/proc/{Daemon.Id}/stat";
         var sw = Stopwatch.StartNew();
         string? state = null;
