@@ -160,7 +160,8 @@ kill $echo_pid 2>/dev/null || true
 echo "| daemon | TCP connections through MAP-T alive after 10 SIGKILL restarts (of 10; higher is better) | $alive_new | $alive_old (the same restarts without the stored lease: mapt 0.1's undo and conntrack flush) | $(ratio "$alive_new" "$alive_old") |"
 
 # Idle: Up with T1 = 1000 s; count context switches of every thread over 30 s.
-start; wait_log " -> Up: MAP-T configured"; sleep 2
+# Steady state: after the start-up timers (the first occupancy measure 5 s after start) have run.
+start; wait_log " -> Up: MAP-T configured"; sleep 8
 switches() { local total=0 f; for f in /proc/$1/task/*/status; do total=$(( total + $(awk '/^(voluntary|nonvoluntary)_ctxt_switches/ {s+=$2} END {print s}' "$f") )); done; echo $total; }
 a=$(switches $pid); k=$(switches $kea); sleep 30; b=$(switches $pid); l=$(switches $kea)
 rss=$(awk '/^VmRSS/ {print $2}' /proc/$pid/status); krss=$(awk '/^VmRSS/ {print $2}' /proc/$kea/status)
