@@ -4,7 +4,18 @@
 # a UDP echo on 5001), namespaces "$tag-lan", "$tag-gw", "$tag-sink" (the caller's cleanup
 # removes them); "$work/flows.py GW_NS seq|churn LIVE CHURN" prints the flows opened in
 # sequence before the first drop, or the % of new flows lost under churn (two decimals).
-# Needs: $tag, $work. Sets: $lan, $gw, $sink.
+# Needs: $tag (the prefix of every namespace the bench makes). Sourcing makes $work (a temporary
+# directory) and a trap on EXIT that kills what runs in the "$tag-" namespaces, removes them and
+# $work. churn_lab_up sets: $lan, $gw, $sink.
+work=$(mktemp -d)
+cleanup() {
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$tag-" || true); do
+    for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
+    ip netns del "$ns" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 churn_lab_up() {
   lan="$tag-lan" gw="$tag-gw" sink="$tag-sink"
   for ns in "$lan" "$gw" "$sink"; do ip netns add "$ns"; ip -n "$ns" link set lo up; done

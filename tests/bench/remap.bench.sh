@@ -16,15 +16,7 @@ mapt=$root/out/linux-x64/mapt
 churn=${CHURN:-2000}
 rr252=${RR252_CHURN:-20}
 tag="mapt-bremap-$$"
-work=$(mktemp -d)
-cleanup() {
-  for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$tag-" || true); do
-    for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
-    ip netns del "$ns" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# The work directory, the cleanup of every "$tag-" namespace on exit, and the churn lab.
 . "$(dirname "$0")/churn-lab.sh"
 rules=(--rule 2001:db8::/40,192.0.2.0/24,16 --prefix 2001:db8:12:3400::/56 --dmr 2001:db8:ffff::/64)
 "$mapt" plan "${rules[@]}" --map-dev map-mapt --translator tun --only iptables > "$work/ranges.txt"
