@@ -2,9 +2,10 @@
  * mapt native shim: starting other programs without System.Diagnostics.Process (which costs
  * binary size and starts threads).
  *
- * mapt_run runs a helper (iptables-restore) to completion: posix_spawn with stdin, stdout and
- * stderr piped, a poll loop that feeds stdin while draining both outputs, a deadline after
- * which the child is killed, and its wait status. mapt_detach starts the daemon of
+ * mapt_run_all runs helpers (iptables-restore, the iptables-save reads of a check) to
+ * completion, side by side: posix_spawn with stdin, stdout and stderr piped, one poll loop
+ * that feeds every stdin while draining every output, a deadline after which the children
+ * still running are killed, and each wait status. mapt_detach starts the daemon of
  * `mapt run --daemon` in its own session with stdio on /dev/null.
  *
  * What a child gets is exactly what the caller passes: the program is looked up in the
@@ -109,28 +110,41 @@ static int resolve(const char *program, const char *search, char *found, size_t 
     return -1;
 }
 
-/*
- * Runs argv[0] (looked up in SEARCH) with argv and the environment ENVP, feeding input on
- * its stdin. *out_len and *err_len are the whole output's lengths: more than the capacity
- * means it was cut. Returns 0 when the child ended (*wait_status set), -1 when it could not be
- * started (errno set), -2 when it was killed at the deadline (*wait_status set).
- */
-int mapt_run(char *const argv[], char *const envp[], const char *search,
-             const char *input, size_t input_len, int timeout_ms,
-             char *out, size_t out_cap, size_t *out_len,
-             char *err, size_t err_cap, size_t *err_len, int *wait_status)
+/* One helper of a batch: what the caller gives (argv, input, buffers) and what it gets back.
+ * The layout is mirrored in src/Apply/ChildProcess.cs (NativeJob). */
+struct mapt_job {
+    char *const *argv;
+    const char *input;
+    size_t input_len;
+    char *out;
+    size_t out_cap;
+    size_t out_len;   /* every byte written to stdout: more than out_cap means it was cut */
+    char *err;
+    size_t err_cap;
+    size_t err_len;
+    int wait_status;
+    int result;       /* 0 ended, -1 not started (error in err_no), -2 killed at the deadline */
+    int err_no;
+};
+
+/* A batch is a handful of reads (one iptables-save per table); more is a caller's bug. */
+#define MAX_JOBS 8
+
+struct running {
+    pid_t pid;
+    int in_fd, out_fd, err_fd;
+    size_t written;
+};
+
+static int start_job(struct mapt_job *job, struct running *run, char *const envp[], const char *search)
 {
     int in_pipe[2] = { -1, -1 }, out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attr;
     char path[PATH_MAX];
-    pid_t pid;
     int rc, saved;
 
-    *out_len = 0;
-    *err_len = 0;
-    *wait_status = 0;
-    if (resolve(argv[0], search, path, sizeof path) != 0) {
+    if (resolve(job->argv[0], search, path, sizeof path) != 0) {
         saved = errno;
         goto fail;
     }
@@ -143,7 +157,7 @@ int mapt_run(char *const argv[], char *const envp[], const char *search,
     posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
     posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
     default_signals(&attr, 0);
-    rc = posix_spawn(&pid, path, &actions, &attr, argv, envp);
+    rc = posix_spawn(&run->pid, path, &actions, &attr, job->argv, envp);
     posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
@@ -156,18 +170,100 @@ int mapt_run(char *const argv[], char *const envp[], const char *search,
     fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
     fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
     fcntl(err_pipe[0], F_SETFL, O_NONBLOCK);
-    if (input_len == 0)
+    if (job->input_len == 0)
         close_fd(&in_pipe[1]);
+    run->in_fd = in_pipe[1];
+    run->out_fd = out_pipe[0];
+    run->err_fd = err_pipe[0];
+    return 0;
+
+fail:
+    close_fd(&in_pipe[0]); close_fd(&in_pipe[1]);
+    close_fd(&out_pipe[0]); close_fd(&out_pipe[1]);
+    close_fd(&err_pipe[0]); close_fd(&err_pipe[1]);
+    job->result = -1;
+    job->err_no = saved;
+    return -1;
+}
+
+static void feed(struct mapt_job *job, struct running *run, short revents)
+{
+    if (revents & (POLLERR | POLLHUP)) {
+        close_fd(&run->in_fd); /* the child closed its stdin: it will not read the rest */
+        return;
+    }
+    ssize_t n = write(run->in_fd, job->input + run->written, job->input_len - run->written);
+    if (n > 0)
+        run->written += (size_t)n;
+    else if (n < 0 && errno != EAGAIN && errno != EINTR)
+        close_fd(&run->in_fd);
+    if (run->written == job->input_len)
+        close_fd(&run->in_fd);
+}
+
+/* Waits for a child whose outputs are closed (it is exiting), but not past the deadline. */
+static void reap(struct mapt_job *job, struct running *run, long long deadline, int timed_out)
+{
+    if (timed_out)
+        kill(run->pid, SIGKILL);
+    for (;;) {
+        pid_t w = waitpid(run->pid, &job->wait_status, timed_out ? 0 : WNOHANG);
+        if (w == run->pid)
+            break;
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            break;
+        if (now_ms() >= deadline) {
+            kill(run->pid, SIGKILL);
+            timed_out = 1;
+            continue;
+        }
+        struct timespec pause = { 0, 1000000 };
+        nanosleep(&pause, NULL);
+    }
+    job->result = timed_out ? -2 : 0;
+}
+
+/*
+ * Runs COUNT helpers side by side, each argv[0] looked up in SEARCH, with the environment
+ * ENVP and its input on its stdin, until every one has ended or TIMEOUT_MS has passed (the
+ * ones still running then are killed). Side by side because the reads before a change are
+ * independent and each is mostly a process start: one after the other they were most of a
+ * restart's adoption time. Each job's result says how it went; returns -1 (EINVAL) only for
+ * a batch it cannot take, else 0.
+ */
+int mapt_run_all(struct mapt_job *jobs, int count, char *const envp[], const char *search, int timeout_ms)
+{
+    struct running runs[MAX_JOBS];
+    struct pollfd fds[3 * MAX_JOBS];
+    int owner[3 * MAX_JOBS], which[3 * MAX_JOBS];
+
+    if (count < 1 || count > MAX_JOBS) {
+        errno = EINVAL;
+        return -1;
+    }
+    for (int i = 0; i < count; i++) {
+        jobs[i].out_len = 0;
+        jobs[i].err_len = 0;
+        jobs[i].wait_status = 0;
+        jobs[i].result = 0;
+        jobs[i].err_no = 0;
+        runs[i] = (struct running){ -1, -1, -1, -1, 0 };
+        start_job(&jobs[i], &runs[i], envp, search);
+    }
 
     long long deadline = now_ms() + timeout_ms;
-    size_t written = 0;
     int timed_out = 0;
-    while (out_pipe[0] >= 0 || err_pipe[0] >= 0 || in_pipe[1] >= 0) {
-        struct pollfd fds[3];
-        int nfds = 0, in_at = -1, out_at = -1, err_at = -1;
-        if (in_pipe[1] >= 0) { in_at = nfds; fds[nfds].fd = in_pipe[1]; fds[nfds].events = POLLOUT; nfds++; }
-        if (out_pipe[0] >= 0) { out_at = nfds; fds[nfds].fd = out_pipe[0]; fds[nfds].events = POLLIN; nfds++; }
-        if (err_pipe[0] >= 0) { err_at = nfds; fds[nfds].fd = err_pipe[0]; fds[nfds].events = POLLIN; nfds++; }
+    for (;;) {
+        int nfds = 0;
+        for (int i = 0; i < count; i++) {
+            if (runs[i].in_fd >= 0) { owner[nfds] = i; which[nfds] = 0; fds[nfds].fd = runs[i].in_fd; fds[nfds].events = POLLOUT; nfds++; }
+            if (runs[i].out_fd >= 0) { owner[nfds] = i; which[nfds] = 1; fds[nfds].fd = runs[i].out_fd; fds[nfds].events = POLLIN; nfds++; }
+            if (runs[i].err_fd >= 0) { owner[nfds] = i; which[nfds] = 2; fds[nfds].fd = runs[i].err_fd; fds[nfds].events = POLLIN; nfds++; }
+        }
+        if (nfds == 0)
+            break;
         long long left = deadline - now_ms();
         if (left <= 0) {
             timed_out = 1;
@@ -176,60 +272,31 @@ int mapt_run(char *const argv[], char *const envp[], const char *search,
         int ready = poll(fds, (nfds_t)nfds, (int)left);
         if (ready < 0 && errno == EINTR)
             continue;
-        if (ready <= 0) {
-            timed_out = ready == 0;
-            if (!timed_out)
-                break;
-            continue;
-        }
-        if (in_at >= 0 && fds[in_at].revents) {
-            if (fds[in_at].revents & (POLLERR | POLLHUP)) {
-                close_fd(&in_pipe[1]); /* the child closed its stdin: it will not read the rest */
-            } else {
-                ssize_t n = write(in_pipe[1], input + written, input_len - written);
-                if (n > 0)
-                    written += (size_t)n;
-                else if (n < 0 && errno != EAGAIN && errno != EINTR)
-                    close_fd(&in_pipe[1]);
-                if (written == input_len)
-                    close_fd(&in_pipe[1]);
-            }
-        }
-        if (out_at >= 0 && fds[out_at].revents)
-            drain(&out_pipe[0], out, out_cap, out_len);
-        if (err_at >= 0 && fds[err_at].revents)
-            drain(&err_pipe[0], err, err_cap, err_len);
-    }
-    close_fd(&in_pipe[1]);
-    close_fd(&out_pipe[0]);
-    close_fd(&err_pipe[0]);
-    if (timed_out)
-        kill(pid, SIGKILL);
-    /* Outputs closed: the child is exiting; wait, but not past the deadline. */
-    for (;;) {
-        pid_t w = waitpid(pid, wait_status, timed_out ? 0 : WNOHANG);
-        if (w == pid)
+        if (ready < 0)
             break;
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            break;
-        if (now_ms() >= deadline) {
-            kill(pid, SIGKILL);
-            timed_out = 1;
-            continue;
+        for (int k = 0; k < nfds; k++) {
+            if (!fds[k].revents)
+                continue;
+            struct mapt_job *job = &jobs[owner[k]];
+            struct running *run = &runs[owner[k]];
+            if (which[k] == 0)
+                feed(job, run, fds[k].revents);
+            else if (which[k] == 1)
+                drain(&run->out_fd, job->out, job->out_cap, &job->out_len);
+            else
+                drain(&run->err_fd, job->err, job->err_cap, &job->err_len);
         }
-        struct timespec pause = { 0, 1000000 };
-        nanosleep(&pause, NULL);
     }
-    return timed_out ? -2 : 0;
-
-fail:
-    close_fd(&in_pipe[0]); close_fd(&in_pipe[1]);
-    close_fd(&out_pipe[0]); close_fd(&out_pipe[1]);
-    close_fd(&err_pipe[0]); close_fd(&err_pipe[1]);
-    errno = saved;
-    return -1;
+    for (int i = 0; i < count; i++) {
+        /* Only a child still talking at the deadline was cut off; one done with its pipes is reaped as it ended. */
+        int cut = timed_out && (runs[i].in_fd >= 0 || runs[i].out_fd >= 0 || runs[i].err_fd >= 0);
+        close_fd(&runs[i].in_fd);
+        close_fd(&runs[i].out_fd);
+        close_fd(&runs[i].err_fd);
+        if (runs[i].pid > 0)
+            reap(&jobs[i], &runs[i], deadline, cut);
+    }
+    return 0;
 }
 
 extern char **environ;

@@ -40,46 +40,87 @@ public sealed class IptablesApplier
     public IptablesTools Tools => _tools;
 
     /// <summary>What of mapt is installed now in the tables it uses.</summary>
-    public IptablesState Read(IpFamily family)
+    public IptablesState Read(IpFamily family) => Read(new[] { family })[0];
+
+    /// <summary>
+    /// What of mapt is installed in each of <paramref name="families"/>: one `iptables-save -t
+    /// TABLE` per table, all started side by side (each is mostly a process start; one after
+    /// the other, the four of a check were half of a restart's adoption time).
+    /// </summary>
+    public IptablesState[] Read(IReadOnlyList<IpFamily> families)
     {
-        var text = new StringBuilder();
-        foreach (string table in family == IpFamily.Ipv4 ? Tables4 : Tables6)
-            text.Append(Save(family, table));
-        return IptablesState.Parse(text.ToString());
+        var reads = new List<(IpFamily Family, string Table)>();
+        foreach (IpFamily family in families)
+            foreach (string table in family == IpFamily.Ipv4 ? Tables4 : Tables6)
+                reads.Add((family, table));
+        var requests = new ChildRequest[reads.Count];
+        for (int i = 0; i < reads.Count; i++)
+            requests[i] = SaveRequest(reads[i].Family, reads[i].Table, FirstReadBytes);
+        ChildResult[] results = ChildProcess.RunAll(requests, _timeoutMs);
+        var texts = new StringBuilder[families.Count];
+        for (int f = 0; f < families.Count; f++)
+            texts[f] = new StringBuilder();
+        for (int i = 0; i < reads.Count; i++)
+        {
+            (IpFamily family, string table) = reads[i];
+            ChildResult result = results[i];
+            // A table bigger than the first buffer is read again, alone, with room for all of it.
+            if (result.Succeeded && result.StdoutTruncated)
+                result = ReadAgain(family, table, result);
+            texts[FamilyIndex(families, family)].Append(SaveText(family, table, result));
+        }
+        var states = new IptablesState[families.Count];
+        for (int f = 0; f < families.Count; f++)
+            states[f] = IptablesState.Parse(texts[f].ToString());
+        return states;
+    }
+
+    private static int FamilyIndex(IReadOnlyList<IpFamily> families, IpFamily family)
+    {
+        for (int f = 0; f < families.Count; f++)
+            if (families[f] == family)
+                return f;
+        return -1;
+    }
+
+    private ChildRequest SaveRequest(IpFamily family, string table, int capacity)
+        => new(new[] { family == IpFamily.Ipv4 ? _tools.Save4 : _tools.Save6, "-t", table }, "", capacity);
+
+    private ChildResult ReadAgain(IpFamily family, string table, ChildResult first)
+    {
+        if (first.StdoutLength > MaxSaveBytes)
+            throw Truncated(family, table, MaxSaveBytes);
+        return ChildProcess.RunAll(new[] { SaveRequest(family, table, (int)first.StdoutLength + 64 * 1024) }, _timeoutMs)[0];
     }
 
     /// <summary>
-    /// One table's `iptables-save -t TABLE` text, whole, or an <see cref="ApplyException"/>. A
-    /// table bigger than the first buffer is read again with room for all of it.
+    /// One table's listing from its iptables-save result: the text, or "" for a table the kernel
+    /// has not set up; an <see cref="ApplyException"/> when the program failed or its output
+    /// did not come back whole.
     /// </summary>
-    public string Save(IpFamily family, string table)
+    private string SaveText(IpFamily family, string table, ChildResult result)
     {
         string save = family == IpFamily.Ipv4 ? _tools.Save4 : _tools.Save6;
-        int capacity = FirstReadBytes;
-        for (int attempt = 0; attempt < 2; attempt++)
-        {
-            ChildResult result = ChildProcess.Run(new[] { save, "-t", table }, "", _timeoutMs, capacity);
-            // A table the kernel has not set up (its module not loaded yet) holds nothing of mapt's.
-            if (!result.Succeeded && result.ExitCode == 1 && result.Stderr.Contains("does not exist", System.StringComparison.Ordinal))
-                return "";
-            if (!result.Succeeded)
-                throw new ApplyException($"{save} -t {table} failed ({result.Describe()}): {result.Stderr.Trim()}");
-            if (!result.StdoutTruncated)
-                return result.Stdout;
-            if (result.StdoutLength > MaxSaveBytes)
-                break;
-            capacity = (int)result.StdoutLength + 64 * 1024;
-        }
-        throw new ApplyException($"{save} -t {table}: the table's listing did not come back whole (more than {capacity.ToString(CultureInfo.InvariantCulture)} bytes); "
-            + "nothing was changed, since removing or adding mapt's rules from a partial listing could leave duplicates behind");
+        // A table the kernel has not set up (its module not loaded yet) holds nothing of mapt's.
+        if (!result.Succeeded && result.ExitCode == 1 && result.Stderr.Contains("does not exist", System.StringComparison.Ordinal))
+            return "";
+        if (!result.Succeeded)
+            throw new ApplyException($"{save} -t {table} failed ({result.Describe()}): {result.Stderr.Trim()}");
+        if (result.StdoutTruncated)
+            throw Truncated(family, table, (int)result.StdoutKept);
+        return result.Stdout;
     }
 
+    private ApplyException Truncated(IpFamily family, string table, int capacity)
+        => new($"{(family == IpFamily.Ipv4 ? _tools.Save4 : _tools.Save6)} -t {table}: the table's listing did not come back whole (more than {capacity.ToString(CultureInfo.InvariantCulture)} bytes); "
+            + "nothing was changed, since removing or adding mapt's rules from a partial listing could leave duplicates behind");
+
     /// <summary>Installs <paramref name="ruleset"/>, replacing whatever of mapt is there, in one restore.</summary>
-    public void Setup(IptablesRuleset ruleset)
-    {
-        IptablesState installed = Read(ruleset.Family);
-        Restore(ruleset.Family, IptablesScript.Setup(ruleset, installed));
-    }
+    public void Setup(IptablesRuleset ruleset) => Setup(ruleset, Read(ruleset.Family));
+
+    /// <summary>The same over <paramref name="installed"/>, read just before (with the other family's tables, side by side).</summary>
+    public void Setup(IptablesRuleset ruleset, IptablesState installed)
+        => Restore(ruleset.Family, IptablesScript.Setup(ruleset, installed));
 
     /// <summary>Removes every mapt chain and jump of the family; nothing when none is installed.</summary>
     public void Teardown(IpFamily family) => Remove(family, Read(family));

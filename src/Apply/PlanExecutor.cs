@@ -50,6 +50,17 @@ public sealed class PlanExecutor
     {
         var seen = new Observation();
         var tables = new Dictionary<AddressFamily, List<RouteInfo>>();
+        // The filter steps' tables in one batch of reads, side by side: the restores then replace exactly this.
+        var families = new List<IpFamily>();
+        foreach (PlanStep step in plan.Setup)
+            if (step is FilterStep f && !families.Contains(f.Ruleset.Family))
+                families.Add(f.Ruleset.Family);
+        if (families.Count != 0)
+        {
+            IptablesState[] installed = Iptables.Read(families);
+            for (int i = 0; i < families.Count; i++)
+                seen.FiltersBefore[families[i]] = installed[i];
+        }
         foreach (PlanStep step in plan.Setup)
         {
             switch (step)
@@ -122,7 +133,10 @@ public sealed class PlanExecutor
                     _rtnl.SetLinkUp(dev.Index, true);
                 break;
             case FilterStep f:
-                Iptables.Setup(f.Ruleset);
+                if (seen.FiltersBefore.TryGetValue(f.Ruleset.Family, out IptablesState? installed))
+                    Iptables.Setup(f.Ruleset, installed);
+                else
+                    Iptables.Setup(f.Ruleset);
                 break;
             case SysctlStep s:
                 File.WriteAllText(SysctlPath(s.Key), s.Value + "\n");
@@ -204,11 +218,29 @@ public sealed class PlanExecutor
     public List<string> Differences(Plan plan, Journal journal)
     {
         var differences = new List<string>();
+        // Every family's tables in one batch of reads, side by side, before the steps are compared.
+        var families = new List<IpFamily>();
+        foreach (PlanStep step in plan.Setup)
+            if (step is FilterStep f && !families.Contains(f.Ruleset.Family))
+                families.Add(f.Ruleset.Family);
+        IptablesState[]? installed = null;
+        string? unreadable = null;
+        try
+        {
+            if (families.Count != 0)
+                installed = Iptables.Read(families);
+        }
+        catch (ApplyException e)
+        {
+            unreadable = e.Message;
+        }
         foreach (PlanStep step in plan.Setup)
         {
             try
             {
-                string? d = Difference(step, journal);
+                string? d = step is FilterStep filter
+                    ? installed is null ? throw new ApplyException(unreadable!) : installed[families.IndexOf(filter.Ruleset.Family)].Difference(filter.Ruleset)
+                    : Difference(step, journal);
                 if (d is not null)
                     differences.Add(step.Kind + ": " + d);
             }
@@ -236,8 +268,6 @@ public sealed class PlanExecutor
                 return LinkDifference(t.Device, t.Mtu) ?? Mapt.Translator.TunDevice.FlagsDifference(t.Device, Mapt.Translator.TunDevice.ReadFlags(t.Device));
             case LinkStep l:
                 return LinkDifference(l.Device, l.Mtu);
-            case FilterStep f:
-                return Iptables.Read(f.Ruleset.Family).Difference(f.Ruleset);
             case SysctlStep s:
                 string value = ReadSysctl(s.Key);
                 return value == s.Value ? null : s.Key + " is " + value + ", planned " + s.Value;

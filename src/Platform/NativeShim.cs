@@ -35,15 +35,14 @@ internal static partial class NativeShim
     public static partial int SignalsDefault(int signal);
 
     /// <summary>
-    /// Runs a program (looked up in <paramref name="search"/>, colon-separated) to completion with
-    /// the environment <paramref name="envp"/> and <paramref name="input"/> on its stdin, capturing
-    /// stdout and stderr (up to the buffers' sizes) and its wait status; killed at the timeout.
-    /// 0: ended; -1: not started (errno set); -2: killed at the timeout.
+    /// Runs <paramref name="count"/> programs side by side (each looked up in <paramref name="search"/>,
+    /// colon-separated) to completion with the environment <paramref name="envp"/>, each fed its
+    /// input and its stdout and stderr captured (up to the buffers' sizes); those still running
+    /// at the timeout are killed. Each job's Result: 0 ended, -1 not started (Errno), -2 killed.
+    /// Returns -1 only for a batch it cannot take (more than 8 jobs).
     /// </summary>
-    [LibraryImport(Library, EntryPoint = "mapt_run", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    public static unsafe partial int Run(byte** argv, byte** envp, string search, byte* input, nuint inputLength, int timeoutMs,
-        byte* stdout, nuint stdoutCapacity, nuint* stdoutLength,
-        byte* stderr, nuint stderrCapacity, nuint* stderrLength, int* waitStatus);
+    [LibraryImport(Library, EntryPoint = "mapt_run_all", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static unsafe partial int RunAll(NativeJob* jobs, int count, byte** envp, string search, int timeoutMs);
 
     /// <summary>Starts <paramref name="path"/> in a new session, stdio on /dev/null: 0 and its pid, or -1 (errno set).</summary>
     [LibraryImport(Library, EntryPoint = "mapt_detach", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]

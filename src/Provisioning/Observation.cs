@@ -5,7 +5,8 @@ namespace Mapt.Provisioning;
 
 /// <summary>
 /// What the system held before a plan was applied, as far as the undo depends on it: the
-/// sysctl values mapt is about to change, and for each route step what sat in its slot. The
+/// sysctl values mapt is about to change, for each route step what sat in its slot, and what of
+/// mapt the packet filter held (what a filter step's restore replaces). The
 /// executor (src/Apply) reads it from the kernel; the journal is then a pure function of the
 /// plan and this value (<see cref="Plan.Undo"/>). <see cref="Unobserved"/> is `mapt plan`'s
 /// view: nothing read, so nothing replaced and sysctl values unknown.
@@ -19,6 +20,9 @@ public sealed class Observation
 
     /// <summary>Route destination -> what was in the route step's slot.</summary>
     public Dictionary<IpPrefix, RouteFinding> Routes { get; } = new();
+
+    /// <summary>Family -> mapt's chains and jumps installed, read for every filter step at once.</summary>
+    public Dictionary<IpFamily, IptablesState> FiltersBefore { get; } = new();
 
     public RouteFinding RouteAt(IpPrefix destination) =>
         Routes.TryGetValue(destination, out RouteFinding f) ? f : RouteFinding.Empty;

@@ -101,8 +101,9 @@ internal sealed class Provisioner
             Plan plan = PlanFor(content, gateway, out string error) ?? throw new ApplyException(error);
             content.TryCompute(out MapResult? result, out _);
 
-            step = "journal";
+            step = "reading what is installed";
             Observation seen = Executor.Observe(plan, old);
+            step = "journal";
             LogRouteFindings(plan, seen);
             Journal journal = NewJournal(content, plan.Undo(seen));
             List<UndoStep> onlyOld = old is null ? new List<UndoStep>() : Journal.OnlyIn(old, journal);
@@ -377,7 +378,10 @@ internal sealed class Provisioner
         }
         try
         {
-            return Executor.Iptables.Read(IpFamily.Ipv4).Chains.Count != 0 || Executor.Iptables.Read(IpFamily.Ipv6).Chains.Count != 0;
+            foreach (IptablesState state in Executor.Iptables.Read(new[] { IpFamily.Ipv4, IpFamily.Ipv6 }))
+                if (state.Chains.Count != 0)
+                    return true;
+            return false;
         }
         catch (ApplyException)
         {
