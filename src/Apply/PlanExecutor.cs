@@ -50,17 +50,9 @@ public sealed class PlanExecutor
     {
         var seen = new Observation();
         var tables = new Dictionary<AddressFamily, List<RouteInfo>>();
-        // The filter steps' tables in one batch of reads, side by side: the restores then replace exactly this.
-        var families = new List<IpFamily>();
-        foreach (PlanStep step in plan.Setup)
-            if (step is FilterStep f && !families.Contains(f.Ruleset.Family))
-                families.Add(f.Ruleset.Family);
-        if (families.Count != 0)
-        {
-            IptablesState[] installed = Iptables.Read(families);
-            for (int i = 0; i < families.Count; i++)
-                seen.FiltersBefore[families[i]] = installed[i];
-        }
+        // The restores of the filter steps then replace exactly what this read.
+        foreach (KeyValuePair<IpFamily, IptablesState> installed in ReadFilters(plan))
+            seen.FiltersBefore[installed.Key] = installed.Value;
         foreach (PlanStep step in plan.Setup)
         {
             switch (step)
@@ -218,17 +210,11 @@ public sealed class PlanExecutor
     public List<string> Differences(Plan plan, Journal journal)
     {
         var differences = new List<string>();
-        // Every family's tables in one batch of reads, side by side, before the steps are compared.
-        var families = new List<IpFamily>();
-        foreach (PlanStep step in plan.Setup)
-            if (step is FilterStep f && !families.Contains(f.Ruleset.Family))
-                families.Add(f.Ruleset.Family);
-        IptablesState[]? installed = null;
+        Dictionary<IpFamily, IptablesState>? installed = null;
         string? unreadable = null;
         try
         {
-            if (families.Count != 0)
-                installed = Iptables.Read(families);
+            installed = ReadFilters(plan);
         }
         catch (ApplyException e)
         {
@@ -239,7 +225,7 @@ public sealed class PlanExecutor
             try
             {
                 string? d = step is FilterStep filter
-                    ? installed is null ? throw new ApplyException(unreadable!) : installed[families.IndexOf(filter.Ruleset.Family)].Difference(filter.Ruleset)
+                    ? installed is null ? throw new ApplyException(unreadable!) : installed[filter.Ruleset.Family].Difference(filter.Ruleset)
                     : Difference(step, journal);
                 if (d is not null)
                     differences.Add(step.Kind + ": " + d);
@@ -250,6 +236,26 @@ public sealed class PlanExecutor
             }
         }
         return differences;
+    }
+
+    /// <summary>
+    /// What of mapt is installed in every family <paramref name="plan"/> filters: all their
+    /// tables read in one batch, side by side (the four reads of a check were half of a
+    /// restart's adoption time one after the other).
+    /// </summary>
+    private Dictionary<IpFamily, IptablesState> ReadFilters(Plan plan)
+    {
+        var families = new List<IpFamily>();
+        foreach (PlanStep step in plan.Setup)
+            if (step is FilterStep f && !families.Contains(f.Ruleset.Family))
+                families.Add(f.Ruleset.Family);
+        var installed = new Dictionary<IpFamily, IptablesState>();
+        if (families.Count == 0)
+            return installed;
+        IptablesState[] states = Iptables.Read(families);
+        for (int i = 0; i < families.Count; i++)
+            installed[families[i]] = states[i];
+        return installed;
     }
 
     private string? Difference(PlanStep step, Journal journal)
