@@ -55,11 +55,18 @@ public static class ChildProcess
         if (count == 0 || count > MaxBatch)
             throw new ArgumentException($"a batch runs 1 to {MaxBatch} helpers, not {count}", nameof(requests));
         var args = new CStringArray[count];
-        var buffers = new GCHandle[count * 4];
+        var pinned = new List<GCHandle>(count * 4);
         var outputs = new byte[count][];
         var errors = new byte[count][];
         var jobs = new NativeJob[count];
         using var environment = new CStringArray(HelperEnvironment);
+        // The shim reads and writes these arrays while the children run: they must not move.
+        byte* Pin(object array)
+        {
+            GCHandle h = GCHandle.Alloc(array, GCHandleType.Pinned);
+            pinned.Add(h);
+            return (byte*)h.AddrOfPinnedObject();
+        }
         try
         {
             for (int i = 0; i < count; i++)
@@ -71,16 +78,12 @@ public static class ChildProcess
                 byte[] stdin = Encoding.UTF8.GetBytes(r.Input);
                 outputs[i] = new byte[r.OutputCapacity];
                 errors[i] = new byte[DefaultOutputCapacity];
-                buffers[i * 4] = GCHandle.Alloc(stdin, GCHandleType.Pinned);
-                buffers[i * 4 + 1] = GCHandle.Alloc(outputs[i], GCHandleType.Pinned);
-                buffers[i * 4 + 2] = GCHandle.Alloc(errors[i], GCHandleType.Pinned);
-                buffers[i * 4 + 3] = GCHandle.Alloc(args[i].Pointers, GCHandleType.Pinned);
-                jobs[i].Argv = (byte**)buffers[i * 4 + 3].AddrOfPinnedObject();
-                jobs[i].Input = (byte*)buffers[i * 4].AddrOfPinnedObject();
+                jobs[i].Argv = (byte**)Pin(args[i].Pointers);
+                jobs[i].Input = Pin(stdin);
                 jobs[i].InputLength = (nuint)stdin.Length;
-                jobs[i].Stdout = (byte*)buffers[i * 4 + 1].AddrOfPinnedObject();
+                jobs[i].Stdout = Pin(outputs[i]);
                 jobs[i].StdoutCapacity = (nuint)outputs[i].Length;
-                jobs[i].Stderr = (byte*)buffers[i * 4 + 2].AddrOfPinnedObject();
+                jobs[i].Stderr = Pin(errors[i]);
                 jobs[i].StderrCapacity = (nuint)errors[i].Length;
             }
             fixed (NativeJob* jobp = jobs)
@@ -92,9 +95,8 @@ public static class ChildProcess
         }
         finally
         {
-            foreach (GCHandle h in buffers)
-                if (h.IsAllocated)
-                    h.Free();
+            foreach (GCHandle h in pinned)
+                h.Free();
             foreach (CStringArray? a in args)
                 a?.Dispose();
         }

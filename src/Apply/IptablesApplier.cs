@@ -40,14 +40,14 @@ public sealed class IptablesApplier
     public IptablesTools Tools => _tools;
 
     /// <summary>What of mapt is installed now in the tables it uses.</summary>
-    public IptablesState Read(IpFamily family) => Read(new[] { family })[0];
+    public IptablesState Read(IpFamily family) => Read(new[] { family })[family];
 
     /// <summary>
     /// What of mapt is installed in each of <paramref name="families"/>: one `iptables-save -t
     /// TABLE` per table, all started side by side (each is mostly a process start; one after
     /// the other, the four of a check were half of a restart's adoption time).
     /// </summary>
-    public IptablesState[] Read(IReadOnlyList<IpFamily> families)
+    public Dictionary<IpFamily, IptablesState> Read(IReadOnlyList<IpFamily> families)
     {
         var reads = new List<(IpFamily Family, string Table)>();
         foreach (IpFamily family in families)
@@ -57,9 +57,7 @@ public sealed class IptablesApplier
         for (int i = 0; i < reads.Count; i++)
             requests[i] = SaveRequest(reads[i].Family, reads[i].Table, FirstReadBytes);
         ChildResult[] results = ChildProcess.RunAll(requests, _timeoutMs);
-        var texts = new StringBuilder[families.Count];
-        for (int f = 0; f < families.Count; f++)
-            texts[f] = new StringBuilder();
+        var texts = new Dictionary<IpFamily, StringBuilder>();
         for (int i = 0; i < reads.Count; i++)
         {
             (IpFamily family, string table) = reads[i];
@@ -67,24 +65,18 @@ public sealed class IptablesApplier
             // A table bigger than the first buffer is read again, alone, with room for all of it.
             if (result.Succeeded && result.StdoutTruncated)
                 result = ReadAgain(family, table, result);
-            texts[FamilyIndex(families, family)].Append(SaveText(family, table, result));
+            if (!texts.TryGetValue(family, out StringBuilder? text))
+                texts[family] = text = new StringBuilder();
+            text.Append(SaveText(family, table, result));
         }
-        var states = new IptablesState[families.Count];
-        for (int f = 0; f < families.Count; f++)
-            states[f] = IptablesState.Parse(texts[f].ToString());
+        var states = new Dictionary<IpFamily, IptablesState>();
+        foreach (KeyValuePair<IpFamily, StringBuilder> text in texts)
+            states[text.Key] = IptablesState.Parse(text.Value.ToString());
         return states;
     }
 
-    private static int FamilyIndex(IReadOnlyList<IpFamily> families, IpFamily family)
-    {
-        for (int f = 0; f < families.Count; f++)
-            if (families[f] == family)
-                return f;
-        return -1;
-    }
-
     private ChildRequest SaveRequest(IpFamily family, string table, int capacity)
-        => new(new[] { family == IpFamily.Ipv4 ? _tools.Save4 : _tools.Save6, "-t", table }, "", capacity);
+        => new(new[] { _tools.Save(family), "-t", table }, "", capacity);
 
     private ChildResult ReadAgain(IpFamily family, string table, ChildResult first)
     {
@@ -100,19 +92,18 @@ public sealed class IptablesApplier
     /// </summary>
     private string SaveText(IpFamily family, string table, ChildResult result)
     {
-        string save = family == IpFamily.Ipv4 ? _tools.Save4 : _tools.Save6;
         // A table the kernel has not set up (its module not loaded yet) holds nothing of mapt's.
         if (!result.Succeeded && result.ExitCode == 1 && result.Stderr.Contains("does not exist", System.StringComparison.Ordinal))
             return "";
         if (!result.Succeeded)
-            throw new ApplyException($"{save} -t {table} failed ({result.Describe()}): {result.Stderr.Trim()}");
+            throw new ApplyException($"{_tools.Save(family)} -t {table} failed ({result.Describe()}): {result.Stderr.Trim()}");
         if (result.StdoutTruncated)
             throw Truncated(family, table, (int)result.StdoutKept);
         return result.Stdout;
     }
 
     private ApplyException Truncated(IpFamily family, string table, int capacity)
-        => new($"{(family == IpFamily.Ipv4 ? _tools.Save4 : _tools.Save6)} -t {table}: the table's listing did not come back whole (more than {capacity.ToString(CultureInfo.InvariantCulture)} bytes); "
+        => new($"{_tools.Save(family)} -t {table}: the table's listing did not come back whole (more than {capacity.ToString(CultureInfo.InvariantCulture)} bytes); "
             + "nothing was changed, since removing or adding mapt's rules from a partial listing could leave duplicates behind");
 
     /// <summary>Installs <paramref name="ruleset"/>, replacing whatever of mapt is there, in one restore.</summary>
@@ -142,7 +133,7 @@ public sealed class IptablesApplier
     /// <summary>One restore run; throws <see cref="ApplyException"/> with the program's stderr on failure.</summary>
     public void Restore(IpFamily family, string text)
     {
-        string program = family == IpFamily.Ipv4 ? _tools.Restore4 : _tools.Restore6;
+        string program = _tools.Restore(family);
         long start = Stopwatch.GetTimestamp();
         ChildResult result = ChildProcess.Run(new[] { program, "--noflush", "--wait" }, text, _timeoutMs);
         long ms = (Stopwatch.GetTimestamp() - start) * 1000 / Stopwatch.Frequency;

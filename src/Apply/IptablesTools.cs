@@ -10,6 +10,12 @@ public sealed record IptablesTools(string Restore4, string Save4, string Restore
     public static readonly IptablesTools Legacy = new("iptables-legacy-restore", "iptables-legacy-save", "ip6tables-legacy-restore", "ip6tables-legacy-save");
     public static readonly IptablesTools Nft = new("iptables-nft-restore", "iptables-nft-save", "ip6tables-nft-restore", "ip6tables-nft-save");
 
+    /// <summary>The program that reads <paramref name="family"/>'s tables.</summary>
+    public string Save(Mapt.Provisioning.IpFamily family) => family == Mapt.Provisioning.IpFamily.Ipv4 ? Save4 : Save6;
+
+    /// <summary>The program that commits a change to <paramref name="family"/>'s tables.</summary>
+    public string Restore(Mapt.Provisioning.IpFamily family) => family == Mapt.Provisioning.IpFamily.Ipv4 ? Restore4 : Restore6;
+
     /// <summary>"legacy", "nft" or "default".</summary>
     public static IptablesTools? ByName(string name) => name switch
     {

@@ -224,9 +224,9 @@ public sealed class PlanExecutor
         {
             try
             {
-                string? d = step is FilterStep filter
-                    ? installed is null ? throw new ApplyException(unreadable!) : installed[filter.Ruleset.Family].Difference(filter.Ruleset)
-                    : Difference(step, journal);
+                string? d = step is not FilterStep filter ? Difference(step, journal)
+                    : installed is null ? "cannot be read (" + unreadable + ")"
+                    : installed[filter.Ruleset.Family].Difference(filter.Ruleset);
                 if (d is not null)
                     differences.Add(step.Kind + ": " + d);
             }
@@ -249,13 +249,7 @@ public sealed class PlanExecutor
         foreach (PlanStep step in plan.Setup)
             if (step is FilterStep f && !families.Contains(f.Ruleset.Family))
                 families.Add(f.Ruleset.Family);
-        var installed = new Dictionary<IpFamily, IptablesState>();
-        if (families.Count == 0)
-            return installed;
-        IptablesState[] states = Iptables.Read(families);
-        for (int i = 0; i < families.Count; i++)
-            installed[families[i]] = states[i];
-        return installed;
+        return families.Count == 0 ? new Dictionary<IpFamily, IptablesState>() : Iptables.Read(families);
     }
 
     private string? Difference(PlanStep step, Journal journal)

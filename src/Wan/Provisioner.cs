@@ -378,7 +378,7 @@ internal sealed class Provisioner
         }
         try
         {
-            foreach (IptablesState state in Executor.Iptables.Read(new[] { IpFamily.Ipv4, IpFamily.Ipv6 }))
+            foreach (IptablesState state in Executor.Iptables.Read(new[] { IpFamily.Ipv4, IpFamily.Ipv6 }).Values)
                 if (state.Chains.Count != 0)
                     return true;
             return false;
